@@ -1,0 +1,174 @@
+//! What the whole run declares: static variables and classes of every file, and the type
+//! questions the rules ask of them. Built once after lowering, read by all threads.
+
+use std::collections::HashMap;
+
+use crate::catalog::Catalog;
+use crate::diagnostic::FileId;
+use crate::ir::{Class, Field, Module, StaticVar, TypeRef};
+
+pub struct Index<'a> {
+    pub catalog: &'a Catalog,
+    globals: HashMap<&'a str, Vec<(FileId, &'a StaticVar)>>,
+    static_members: HashMap<(&'a str, &'a str), (FileId, &'a StaticVar)>,
+    classes: HashMap<&'a str, Vec<&'a Class>>,
+}
+
+/// Classes the IIS SDK declares: a receiver of one of these types is what it says, and a class
+/// of the project deriving from one is that interface too.
+const DEPTH_LIMIT: u32 = 16;
+
+impl<'a> Index<'a> {
+    pub fn new(catalog: &'a Catalog, modules: &[(FileId, &'a Module)]) -> Self {
+        let mut ix = Index {
+            catalog,
+            globals: HashMap::new(),
+            static_members: HashMap::new(),
+            classes: HashMap::new(),
+        };
+        for &(file, m) in modules {
+            for s in &m.statics {
+                match &s.class {
+                    Some(c) => {
+                        ix.static_members
+                            .entry((c.as_str(), s.name.as_str()))
+                            .or_insert((file, s));
+                    }
+                    None => ix.globals.entry(s.name.as_str()).or_default().push((file, s)),
+                }
+            }
+            for c in &m.classes {
+                ix.classes.entry(c.name.as_str()).or_default().push(c);
+            }
+        }
+        ix
+    }
+
+    pub fn global(&self, name: &str) -> Option<(FileId, &'a StaticVar)> {
+        self.globals.get(name).and_then(|v| v.first().copied())
+    }
+
+    pub fn static_member(&self, class: &str, name: &str) -> Option<(FileId, &'a StaticVar)> {
+        if let Some(hit) = self.static_members.get(&(class, name)) {
+            return Some(*hit);
+        }
+        // Declared in a base class?
+        for base in self.bases(class) {
+            if let Some(hit) = self.static_members.get(&(base, name)) {
+                return Some(*hit);
+            }
+        }
+        None
+    }
+
+    pub fn is_class(&self, name: &str) -> bool {
+        self.classes.contains_key(name)
+    }
+
+    /// All (transitive) base classes of `class` that the run declares or names.
+    pub fn bases(&self, class: &str) -> Vec<&'a str> {
+        let mut out: Vec<&'a str> = Vec::new();
+        let mut todo: Vec<(&str, u32)> = vec![(class, 0)];
+        while let Some((c, depth)) = todo.pop() {
+            if depth > DEPTH_LIMIT {
+                continue;
+            }
+            for cl in self.classes.get(c).into_iter().flatten() {
+                for b in &cl.bases {
+                    if !out.contains(&b.as_str()) {
+                        out.push(b.as_str());
+                        todo.push((b.as_str(), depth + 1));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Does `class` derive (transitively) from one of `targets`?
+    pub fn derives_from(&self, class: &str, targets: &[String]) -> bool {
+        self.bases(class)
+            .iter()
+            .any(|b| targets.iter().any(|t| t == b))
+    }
+
+    /// A data member of `class` or of one of its bases.
+    pub fn field(&self, class: &str, name: &str) -> Option<&'a Field> {
+        let mut classes = vec![class];
+        classes.extend(self.bases(class));
+        classes.iter().find_map(|c| {
+            self.classes
+                .get(c)
+                .into_iter()
+                .flatten()
+                .find_map(|cl| cl.fields.iter().find(|f| f.name == name))
+        })
+    }
+
+    /// The named type behind wrappers: `CComPtr<IHttpContext>` → `IHttpContext` with one more
+    /// pointer; `std::atomic<char*>` → `char*`.
+    pub fn effective(&self, ty: &TypeRef) -> TypeRef {
+        let mut t = ty.clone();
+        for _ in 0..4 {
+            let Some(first) = t.args.first() else { break };
+            if self.catalog.smart_pointers.contains(&t.name) {
+                let mut inner = first.clone();
+                inner.pointers = inner.pointers.saturating_add(1).saturating_add(t.pointers);
+                t = inner;
+            } else if self.catalog.transparent.contains(&t.name) {
+                let mut inner = first.clone();
+                inner.pointers = inner.pointers.saturating_add(t.pointers);
+                t = inner;
+            } else {
+                break;
+            }
+        }
+        if self.catalog.pointer_typedefs.contains(&t.name) {
+            t.pointers = t.pointers.saturating_add(1);
+        }
+        t
+    }
+
+    /// Can a place of this type hold a pointer (so that storing a request pointer into it keeps
+    /// the pointer)? Unknown types can. Strings own copies; scalars hold numbers.
+    pub fn can_hold_pointer(&self, ty: &TypeRef) -> bool {
+        self.can_hold_pointer_depth(ty, 0)
+    }
+
+    fn can_hold_pointer_depth(&self, ty: &TypeRef, depth: u32) -> bool {
+        let t = self.effective(ty);
+        if t.is_unknown() || t.pointers > 0 || depth > 4 {
+            return true;
+        }
+        if self.is_content_type(&t) || self.catalog.scalar_types.contains(&t.name) {
+            return false;
+        }
+        if !t.args.is_empty() {
+            // A container: what its elements can hold.
+            return t
+                .args
+                .iter()
+                .any(|a| self.can_hold_pointer_depth(a, depth + 1));
+        }
+        true
+    }
+
+    /// A type that owns a copy of what it is built from (`std::string`, `CString`).
+    pub fn is_content_type(&self, t: &TypeRef) -> bool {
+        if t.pointers > 0 {
+            return false;
+        }
+        if self.catalog.content_types.contains(&t.name) {
+            return true;
+        }
+        // `std::vector<char>` and friends: a vector of scalars owns its bytes.
+        t.name == "vector"
+            && t.args.len() == 1
+            && t.args[0].pointers == 0
+            && self.catalog.scalar_types.contains(&t.args[0].name)
+    }
+
+    pub fn is_view_type(&self, name: &str) -> bool {
+        self.catalog.view_types.contains(name)
+    }
+}

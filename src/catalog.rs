@@ -1,0 +1,188 @@
+//! The IIS API catalogue and the preprocessing macro list, read from `rules/catalog/*.toml`
+//! (embedded at build time) and extended by the project's `iislint.toml`.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Deserialize;
+
+use crate::syntax::preprocess::{MacroAction, MacroTable};
+
+const IIS_API: &str = include_str!("../rules/catalog/iis-api.toml");
+const PREPROCESS: &str = include_str!("../rules/catalog/preprocess.toml");
+
+/// The three kinds of request-scoped value (RULES.md, "Vocabulary").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    RequestMemory,
+    RequestData,
+    RequestObject,
+}
+
+impl Kind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::RequestMemory => "request memory",
+            Kind::RequestData => "request data",
+            Kind::RequestObject => "a request object",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Source {
+    pub kind: Kind,
+    pub method: String,
+    #[serde(default)]
+    pub types: Vec<String>,
+    #[serde(default)]
+    pub require_type: bool,
+    /// Also matches a free-function call of this name (project wrappers from config).
+    #[serde(default)]
+    pub free_function: bool,
+    #[serde(default)]
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreFunction {
+    pub name: String,
+    pub dest: usize,
+    pub value: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ApiFile {
+    source: Vec<Source>,
+    returns: HashMap<String, String>,
+    store_function: Vec<StoreFunction>,
+    store_methods: Vec<String>,
+    propagate: HashMap<String, usize>,
+    content_types: Vec<String>,
+    view_types: Vec<String>,
+    smart_pointers: Vec<String>,
+    transparent: Vec<String>,
+    scalar_types: Vec<String>,
+    pointer_typedefs: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct PreprocessFile {
+    blank: Vec<String>,
+    blank_call: Vec<String>,
+    unwrap: Vec<String>,
+    replace: HashMap<String, String>,
+}
+
+/// The catalogue the analysis consults. Built once per run, shared read-only by all threads.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub sources: Vec<Source>,
+    /// `Interface::Method` → returned interface.
+    pub returns: HashMap<String, String>,
+    pub store_functions: Vec<StoreFunction>,
+    pub store_methods: HashSet<String>,
+    pub propagate: HashMap<String, usize>,
+    pub content_types: HashSet<String>,
+    pub view_types: HashSet<String>,
+    pub smart_pointers: HashSet<String>,
+    pub transparent: HashSet<String>,
+    pub scalar_types: HashSet<String>,
+    pub pointer_typedefs: HashSet<String>,
+    pub macros: MacroTable,
+}
+
+impl Catalog {
+    /// The built-in catalogue. The embedded files are checked by tests, so this cannot fail in a
+    /// released binary.
+    pub fn builtin() -> Catalog {
+        let api: ApiFile = toml::from_str(IIS_API).expect("rules/catalog/iis-api.toml is valid");
+        let pre: PreprocessFile =
+            toml::from_str(PREPROCESS).expect("rules/catalog/preprocess.toml is valid");
+        let mut macros = MacroTable::default();
+        for n in &pre.blank {
+            macros.insert(n, MacroAction::Blank);
+        }
+        for n in &pre.blank_call {
+            macros.insert(n, MacroAction::BlankCall);
+        }
+        for n in &pre.unwrap {
+            macros.insert(n, MacroAction::Unwrap);
+        }
+        for (n, with) in &pre.replace {
+            macros.insert(n, MacroAction::Replace(with.clone()));
+        }
+        let set = |v: Vec<String>| v.into_iter().collect::<HashSet<_>>();
+        Catalog {
+            sources: api.source,
+            returns: api.returns,
+            store_functions: api.store_function,
+            store_methods: set(api.store_methods),
+            propagate: api.propagate,
+            content_types: set(api.content_types),
+            view_types: set(api.view_types),
+            smart_pointers: set(api.smart_pointers),
+            transparent: set(api.transparent),
+            scalar_types: set(api.scalar_types),
+            pointer_typedefs: set(api.pointer_typedefs),
+            macros,
+        }
+    }
+
+    /// Add the project's own request-memory producers: `Name` (a free function or a method of
+    /// any receiver) or `Class::Method` (a method whose receiver is of that class).
+    pub fn add_request_memory(&mut self, spec: &str) {
+        let (types, method) = match spec.rsplit_once("::") {
+            Some((class, m)) => (vec![class.rsplit("::").next().unwrap_or(class).to_owned()], m),
+            None => (Vec::new(), spec),
+        };
+        self.sources.push(Source {
+            kind: Kind::RequestMemory,
+            method: method.to_owned(),
+            free_function: types.is_empty(),
+            types,
+            require_type: false,
+            doc: format!("configured in iislint.toml: {spec}"),
+        });
+    }
+
+    /// Is `name` (a method or function name) ever a source? A cheap pre-check.
+    pub fn is_source_name(&self, name: &str) -> bool {
+        self.sources.iter().any(|s| s.method == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_catalogue_loads() {
+        let c = Catalog::builtin();
+        assert!(c.is_source_name("AllocateRequestMemory"));
+        assert!(c.store_methods.contains("push_back"));
+        assert_eq!(c.propagate.get("move"), Some(&0));
+        assert_eq!(c.macros.get("_In_"), Some(&MacroAction::Blank));
+        assert_eq!(c.macros.get("_In_reads_"), Some(&MacroAction::BlankCall));
+        assert_eq!(
+            c.macros.get("STDMETHODIMP"),
+            Some(&MacroAction::Replace("HRESULT".into()))
+        );
+    }
+
+    #[test]
+    fn configured_sources() {
+        let mut c = Catalog::builtin();
+        c.add_request_memory("CPool::Allocate");
+        c.add_request_memory("MyAlloc");
+        let pool = c.sources.iter().find(|s| s.method == "Allocate").unwrap();
+        assert_eq!(pool.types, vec!["CPool".to_owned()]);
+        assert!(!pool.free_function);
+        let mine = c.sources.iter().find(|s| s.method == "MyAlloc").unwrap();
+        assert!(mine.free_function && mine.types.is_empty());
+    }
+}

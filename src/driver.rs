@@ -1,0 +1,268 @@
+//! The pipeline of one run: discover → read → learn macros → parse and lower (parallel, one
+//! parser per thread) → index the whole run → analyse (parallel) → suppressions → sort.
+//! Each file is read once and parsed once.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::analysis::{self, index::Index};
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, FileId, Severity};
+use crate::discover::{self, Candidate};
+use crate::ir::Module;
+use crate::source::{self, SourceFile};
+use crate::suppress;
+use crate::syntax::{self, preprocess::MacroTable};
+
+/// Files over this size are skipped unless the config says otherwise.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
+
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub config: Config,
+    pub catalog: Catalog,
+    /// Rules chosen on the command line (override the config's `select`).
+    pub select: Option<Vec<String>>,
+    /// Rules switched off on the command line (added to the config's `ignore`).
+    pub ignore: Vec<String>,
+    pub no_ignore: bool,
+    pub jobs: usize,
+}
+
+/// Something about the run that is not a finding: a skipped file, an internal error.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Notice {
+    pub path: PathBuf,
+    pub level: Severity,
+    pub message: String,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    pub files_found: usize,
+    pub files_checked: usize,
+    pub bytes: u64,
+    pub lines: usize,
+    pub discovery: Duration,
+    pub read: Duration,
+    pub parse: Duration,
+    pub analysis: Duration,
+}
+
+pub struct Run {
+    pub files: Vec<SourceFile>,
+    /// Sorted by file, position and rule. Suppressed findings are kept, marked.
+    pub diagnostics: Vec<Diagnostic>,
+    pub notices: Vec<Notice>,
+    pub stats: Stats,
+}
+
+impl Run {
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// Findings that were not suppressed.
+    pub fn active(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.suppressed.is_none())
+    }
+
+    /// True when a file could not be analysed because of an error (not a deliberate skip).
+    pub fn has_errors(&self) -> bool {
+        self.notices.iter().any(|n| n.level == Severity::Error)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Discover(#[from] discover::DiscoverError),
+    #[error("cannot start worker threads: {0}")]
+    Threads(String),
+}
+
+pub fn run(opts: &Options) -> Result<Run, RunError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs)
+        .build()
+        .map_err(|e| RunError::Threads(e.to_string()))?;
+    pool.install(|| run_in_pool(opts))
+}
+
+fn run_in_pool(opts: &Options) -> Result<Run, RunError> {
+    let mut stats = Stats::default();
+    let t = Instant::now();
+    let (candidates, walk_notices) =
+        discover::discover(&opts.paths, &opts.config, opts.no_ignore, opts.jobs)?;
+    stats.discovery = t.elapsed();
+    stats.files_found = candidates.len();
+    let mut notices: Vec<Notice> = walk_notices
+        .into_iter()
+        .map(|(path, message)| Notice {
+            path,
+            level: Severity::Warning,
+            message,
+        })
+        .collect();
+
+    // Read and decode every file once.
+    let t = Instant::now();
+    let max = opts.config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
+    let read: Vec<(Candidate, Result<String, source::SkipReason>)> = candidates
+        .into_par_iter()
+        .map(|c| {
+            let r = source::read(&c.path, max);
+            (c, r)
+        })
+        .collect();
+    let mut files = Vec::new();
+    let mut langs = Vec::new();
+    for (c, r) in read {
+        match r {
+            Ok(text) => {
+                let id = FileId(files.len() as u32);
+                langs.push(c.language);
+                files.push(SourceFile::new(id, c.path, text));
+            }
+            Err(reason) => notices.push(Notice {
+                level: match reason {
+                    source::SkipReason::Io(_) => Severity::Error,
+                    _ => Severity::Warning,
+                },
+                path: c.path,
+                message: reason.to_string(),
+            }),
+        }
+    }
+    stats.read = t.elapsed();
+    stats.files_checked = files.len();
+    stats.bytes = files.iter().map(|f| f.text.len() as u64).sum();
+    stats.lines = files.iter().map(|f| f.line_starts().len()).sum();
+
+    // Macros: the catalogue's, the config's, and the simple ones the sources define.
+    let t = Instant::now();
+    let macros = macro_table(opts, &files, &langs);
+    let lowered: Vec<Result<Module, String>> = files
+        .par_iter()
+        .zip(langs.par_iter())
+        .map(|(f, &lang)| {
+            std::panic::catch_unwind(|| syntax::parse_and_lower(lang, &f.text, &macros))
+                .map_err(panic_message)
+        })
+        .collect();
+    stats.parse = t.elapsed();
+    let mut modules = Vec::with_capacity(lowered.len());
+    for (f, m) in files.iter().zip(lowered) {
+        match m {
+            Ok(m) => modules.push(m),
+            Err(msg) => {
+                notices.push(internal_error(&f.path, "parsing", &msg));
+                modules.push(Module::default());
+            }
+        }
+    }
+
+    // Analyse.
+    let t = Instant::now();
+    let pairs: Vec<(FileId, &Module)> = files.iter().map(|f| f.id).zip(modules.iter()).collect();
+    let index = Index::new(&opts.catalog, &pairs);
+    let enabled = |path: &Path, rule: &str| rule_enabled(opts, path, rule);
+    let per_file: Vec<Result<Vec<Diagnostic>, String>> = files
+        .par_iter()
+        .zip(modules.par_iter())
+        .map(|(f, m)| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let filter = |rule: &str| enabled(&f.path, rule);
+                let mut diags = analysis::analyze_module(&index, f.id, m, &filter);
+                let unused = suppress::apply(f, &mut diags, &filter);
+                diags.extend(unused);
+                diags
+            }))
+            .map_err(panic_message)
+        })
+        .collect();
+    let mut diagnostics = Vec::new();
+    for (f, r) in files.iter().zip(per_file) {
+        match r {
+            Ok(d) => diagnostics.extend(d),
+            Err(msg) => notices.push(internal_error(&f.path, "analysis", &msg)),
+        }
+    }
+    stats.analysis = t.elapsed();
+
+    diagnostics.sort_by(|a, b| {
+        (a.file, a.primary.start, a.rule, &a.message).cmp(&(b.file, b.primary.start, b.rule, &b.message))
+    });
+    diagnostics.dedup_by(|a, b| a.file == b.file && a.primary == b.primary && a.rule == b.rule && a.message == b.message);
+    notices.sort();
+    Ok(Run {
+        files,
+        diagnostics,
+        notices,
+        stats,
+    })
+}
+
+fn macro_table(opts: &Options, files: &[SourceFile], langs: &[syntax::Language]) -> MacroTable {
+    let mut table = opts.catalog.macros.clone();
+    for spec in &opts.config.blank_macros {
+        table.insert_spec(spec);
+    }
+    let base = table.clone();
+    let learned: Vec<_> = files
+        .par_iter()
+        .zip(langs.par_iter())
+        .filter(|(_, l)| **l == syntax::Language::Cpp)
+        .flat_map_iter(|(f, _)| {
+            if f.text.contains("#define") || f.text.contains("# define") {
+                base.learn_defines(&f.text)
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+    for (name, action) in learned {
+        if table.get(&name).is_none() {
+            table.insert(&name, action);
+        }
+    }
+    table
+}
+
+/// Is `rule` enabled for `path`: command line first, then the config.
+pub fn rule_enabled(opts: &Options, path: &Path, rule: &str) -> bool {
+    if opts.ignore.iter().any(|r| r == rule) {
+        return false;
+    }
+    let selected = match &opts.select {
+        Some(sel) => sel.iter().any(|r| r == rule),
+        None => match &opts.config.select {
+            Some(sel) => sel.iter().any(|r| r == rule),
+            None => true,
+        },
+    };
+    selected
+        && !opts.config.ignore.iter().any(|r| r == rule)
+        && !opts.config.ignored_for(path).contains(&rule)
+}
+
+fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_owned()
+    }
+}
+
+fn internal_error(path: &Path, phase: &str, msg: &str) -> Notice {
+    Notice {
+        path: path.to_path_buf(),
+        level: Severity::Error,
+        message: format!("internal error during {phase}, file skipped: {msg}"),
+    }
+}

@@ -1,0 +1,345 @@
+//! The language-neutral representation the analysis works on.
+//!
+//! Front ends (`syntax::cpp`, later `syntax::rust`) lower a syntax tree into a [`Module`]: its
+//! functions (each a control-flow graph of statements over expression trees), its static
+//! variables and its classes. Nothing here refers to tree-sitter, and the analysis never sees a
+//! syntax node.
+
+use crate::diagnostic::Span;
+
+/// One file, lowered.
+#[derive(Debug, Default)]
+pub struct Module {
+    pub functions: Vec<Function>,
+    /// Variables with static storage declared at namespace scope or as static data members.
+    pub statics: Vec<StaticVar>,
+    pub classes: Vec<Class>,
+    /// Every comment of the file (for suppressions).
+    pub comments: Vec<Comment>,
+    /// Number of ERROR/MISSING nodes the parser produced.
+    pub syntax_errors: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Comment {
+    pub span: Span,
+    pub text: String,
+}
+
+/// A type as written, reduced to what the analysis needs. The front end records what is
+/// written; the analysis interprets it (smart pointers, pointer typedefs) with the catalogue.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TypeRef {
+    /// The named type without qualifiers, namespaces, template arguments or pointer/reference
+    /// marks: `const IHttpContext*` → `IHttpContext`, `std::vector<char*>` → `vector`.
+    /// Empty when unknown (`auto`, `decltype`, missing).
+    pub name: String,
+    /// Template arguments: `std::map<std::string, char*>` → `[string, char*]`.
+    pub args: Vec<TypeRef>,
+    /// Levels of `*`.
+    pub pointers: u8,
+    pub is_ref: bool,
+    pub is_array: bool,
+}
+
+impl TypeRef {
+    pub fn is_unknown(&self) -> bool {
+        self.name.is_empty()
+    }
+}
+
+/// How long a named variable lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Storage {
+    /// Namespace-scope or global variable.
+    Global,
+    /// A `static` data member of a class.
+    StaticMember,
+    /// A function-local `static`.
+    StaticLocal,
+    /// `thread_local` (any scope).
+    ThreadLocal,
+    /// Ordinary automatic local or parameter.
+    Automatic,
+}
+
+impl Storage {
+    pub fn is_static(self) -> bool {
+        !matches!(self, Storage::Automatic)
+    }
+
+    /// Words used in messages: "the global `g_x`".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Storage::Global => "global",
+            Storage::StaticMember => "static member",
+            Storage::StaticLocal => "static local",
+            Storage::ThreadLocal => "thread_local",
+            Storage::Automatic => "local",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct StaticVar {
+    /// Unqualified name.
+    pub name: String,
+    /// Enclosing class for static members (`CCache` for `CCache::s_p`).
+    pub class: Option<String>,
+    pub ty: TypeRef,
+    pub storage: Storage,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Class {
+    pub name: String,
+    pub bases: Vec<String>,
+    pub fields: Vec<Field>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub ty: TypeRef,
+    pub is_static: bool,
+    pub span: Span,
+}
+
+pub type LocalId = u32;
+pub type BlockId = u32;
+
+/// A local variable or parameter of one function (static locals included, marked by `storage`).
+#[derive(Debug, Clone)]
+pub struct Local {
+    pub name: String,
+    pub ty: TypeRef,
+    pub storage: Storage,
+    pub span: Span,
+    pub is_param: bool,
+    /// For a reference (`T& r = x`), the referent is bound at the declaration: stores to the
+    /// local go to the referent.
+    pub is_ref: bool,
+}
+
+#[derive(Debug)]
+pub struct Function {
+    /// Unqualified name (`OnBeginRequest`).
+    pub name: String,
+    /// The class it belongs to, from `Class::Name` or from being defined inside a class body.
+    pub class: Option<String>,
+    pub span: Span,
+    pub name_span: Span,
+    pub ret: TypeRef,
+    /// The first `params` locals are the parameters, in order.
+    pub params: u32,
+    pub locals: Vec<Local>,
+    pub body: Cfg,
+    /// Lambdas defined in this function, lowered as functions of their own.
+    pub lambdas: Vec<Function>,
+}
+
+impl Function {
+    pub fn local(&self, id: LocalId) -> &Local {
+        &self.locals[id as usize]
+    }
+}
+
+/// A control-flow graph. Block 0 is the entry; `exit` has no statements and no successors.
+#[derive(Debug, Default)]
+pub struct Cfg {
+    pub blocks: Vec<Block>,
+    pub exit: BlockId,
+}
+
+#[derive(Debug, Default)]
+pub struct Block {
+    pub stmts: Vec<Stmt>,
+    pub term: Terminator,
+}
+
+#[derive(Debug)]
+pub enum Stmt {
+    /// An expression evaluated for its effects.
+    Expr(Expr),
+    /// A declaration of a local, with its initialiser.
+    Decl {
+        local: LocalId,
+        init: Option<Expr>,
+        span: Span,
+    },
+}
+
+#[derive(Debug, Default)]
+pub enum Terminator {
+    #[default]
+    Exit,
+    Goto(BlockId),
+    /// Evaluate `cond`, then go to `then` when true, `else_` when false.
+    Branch {
+        cond: Expr,
+        then: BlockId,
+        else_: BlockId,
+    },
+    /// Evaluate `value`, then go to any of `targets`.
+    Switch { value: Expr, targets: Vec<BlockId> },
+    /// Evaluate the value (if any) and leave the function (goes to `Cfg::exit`).
+    Return { value: Option<Expr>, span: Span },
+}
+
+impl Terminator {
+    pub fn successors(&self, exit: BlockId) -> Vec<BlockId> {
+        match self {
+            Terminator::Exit => vec![],
+            Terminator::Goto(b) => vec![*b],
+            Terminator::Branch { then, else_, .. } => vec![*then, *else_],
+            Terminator::Switch { targets, .. } => targets.clone(),
+            Terminator::Return { .. } => vec![exit],
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    /// Comparisons, logic, bit operations, multiplication...: the result is a new scalar.
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CastKind {
+    CStyle,
+    Static,
+    Reinterpret,
+    Const,
+    Dynamic,
+    /// Rust `as`.
+    As,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lit {
+    Null,
+    Number,
+    String,
+    Bool,
+    Char,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    /// A local variable or parameter of the enclosing function.
+    Local(LocalId),
+    /// A name not declared in the function: a member, a global, a function, an enumerator.
+    /// Qualified names keep their qualifier (`CCache::s_p`, `std::move`, `::g_p`).
+    Name(String),
+    This,
+    Field {
+        base: Box<Expr>,
+        name: String,
+        arrow: bool,
+    },
+    Index {
+        base: Box<Expr>,
+        index: Box<Expr>,
+    },
+    Deref(Box<Expr>),
+    AddrOf(Box<Expr>),
+    /// A call. A method call has a `Field` callee (`recv->Method`); a free function a `Name`.
+    Call {
+        callee: Box<Expr>,
+        args: Vec<Expr>,
+    },
+    /// `T(args)` / `T{args}` where `T` is a type, and `new T(args)` (with placement arguments).
+    Construct {
+        ty: TypeRef,
+        args: Vec<Expr>,
+        placement: Vec<Expr>,
+        heap: bool,
+    },
+    Assign {
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+        /// `+=`, `-=`: the target keeps what it held and adds the right side's provenance.
+        compound: Option<BinOp>,
+    },
+    Binary {
+        op: BinOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    /// Negation, `!`, `~`, `sizeof`...: produces a fresh scalar.
+    Unary(Box<Expr>),
+    /// `++`/`--`, prefix or postfix: the operand keeps its provenance.
+    IncDec(Box<Expr>),
+    Cast {
+        kind: CastKind,
+        ty: TypeRef,
+        expr: Box<Expr>,
+    },
+    Cond {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        else_: Box<Expr>,
+    },
+    /// `a, b`: all evaluated, the value is the last.
+    Seq(Vec<Expr>),
+    /// `{a, b}`: an aggregate whose parts are the elements.
+    InitList(Vec<Expr>),
+    Lit(Lit),
+    Delete {
+        expr: Box<Expr>,
+        array: bool,
+    },
+    /// A lambda; its body is `Function::lambdas[index]` of the enclosing function.
+    Lambda {
+        index: u32,
+        captures: Vec<Capture>,
+    },
+    /// Something the front end did not understand; its sub-expressions are still evaluated,
+    /// and its value is unknown (never request-scoped).
+    Opaque(Vec<Expr>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Capture {
+    pub name: String,
+    pub by_ref: bool,
+    pub span: Span,
+}
+
+impl Expr {
+    pub fn new(kind: ExprKind, span: Span) -> Self {
+        Expr { kind, span }
+    }
+
+    pub fn opaque(span: Span) -> Self {
+        Expr::new(ExprKind::Opaque(Vec::new()), span)
+    }
+
+    /// Strip casts and parentheses-like wrappers that do not change the value.
+    pub fn peel(&self) -> &Expr {
+        let mut e = self;
+        while let ExprKind::Cast { expr, .. } = &e.kind {
+            e = expr;
+        }
+        e
+    }
+
+    /// The last segment of a (possibly qualified) name callee: `std::move` → `move`.
+    pub fn callee_name(&self) -> Option<&str> {
+        match &self.peel().kind {
+            ExprKind::Name(n) => Some(n.rsplit("::").next().unwrap_or(n)),
+            ExprKind::Field { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,1573 @@
+//! Lowering of a tree-sitter-cpp syntax tree into the IR.
+//!
+//! The lowering is total: every node kind it does not understand becomes an `Opaque` expression
+//! (its sub-expressions still lowered) or is skipped, and ERROR nodes are searched for the
+//! statements and expressions inside them, so a function with a syntax error is still analysed.
+//! Recursion is bounded by `MAX_DEPTH`; deeper nesting is cut off as opaque.
+
+use std::collections::HashMap;
+
+use tree_sitter::{Node, Tree};
+
+use crate::diagnostic::Span;
+use crate::ir::*;
+
+const MAX_DEPTH: u32 = 400;
+
+pub fn lower(tree: &Tree, src: &str) -> Module {
+    let mut lw = Lowerer {
+        src: src.as_bytes(),
+        module: Module::default(),
+        class_stack: Vec::new(),
+        depth: 0,
+    };
+    lw.items(tree.root_node());
+    lw.module
+}
+
+struct Lowerer<'a> {
+    src: &'a [u8],
+    module: Module,
+    /// Classes whose bodies we are in (for inline method definitions).
+    class_stack: Vec<String>,
+    depth: u32,
+}
+
+fn span(n: Node) -> Span {
+    Span::new(n.start_byte(), n.end_byte())
+}
+
+fn named_children<'t>(n: Node<'t>) -> Vec<Node<'t>> {
+    let mut c = n.walk();
+    n.named_children(&mut c).collect()
+}
+
+fn children<'t>(n: Node<'t>) -> Vec<Node<'t>> {
+    let mut c = n.walk();
+    n.children(&mut c).collect()
+}
+
+/// Declarator facts: name, pointer depth, reference, array, function.
+#[derive(Default, Debug)]
+struct DeclInfo<'t> {
+    name: Option<Node<'t>>,
+    pointers: u8,
+    is_ref: bool,
+    is_array: bool,
+    function: Option<Node<'t>>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn text(&self, n: Node) -> &'a str {
+        std::str::from_utf8(&self.src[n.start_byte()..n.end_byte()]).unwrap_or("")
+    }
+
+    /// The last `::` segment of a name node, without template arguments.
+    fn last_segment(&self, n: Node) -> String {
+        match n.kind() {
+            "qualified_identifier" => match n.child_by_field_name("name") {
+                Some(inner) => self.last_segment(inner),
+                None => String::new(),
+            },
+            "template_type" | "template_function" | "template_method" => n
+                .child_by_field_name("name")
+                .map(|x| self.last_segment(x))
+                .unwrap_or_default(),
+            _ => {
+                let t = self.text(n);
+                let t = t.split('<').next().unwrap_or(t);
+                t.rsplit("::").next().unwrap_or(t).trim().to_owned()
+            }
+        }
+    }
+
+    /// The scope (class) part of a qualified name: `A::B::f` → `B`.
+    fn scope_segment(&self, n: Node) -> Option<String> {
+        if n.kind() != "qualified_identifier" {
+            return None;
+        }
+        let name = n.child_by_field_name("name")?;
+        if name.kind() == "qualified_identifier" {
+            return self.scope_segment(name);
+        }
+        let scope = n.child_by_field_name("scope")?;
+        Some(self.last_segment(scope))
+    }
+
+    fn note_errors(&mut self, n: Node) {
+        if n.is_error() || n.is_missing() {
+            self.module.syntax_errors += 1;
+        }
+    }
+
+    // ---------------------------------------------------------------- top level
+
+    fn items(&mut self, n: Node) {
+        if self.depth > MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        for c in named_children(n) {
+            self.item(c);
+        }
+        self.depth -= 1;
+    }
+
+    fn item(&mut self, n: Node) {
+        self.note_errors(n);
+        match n.kind() {
+            "function_definition" => self.function_definition(n),
+            "declaration" | "field_declaration" => self.declaration(n),
+            "class_specifier" | "struct_specifier" | "union_specifier" => self.class(n),
+            "type_definition" | "alias_declaration" => {
+                if let Some(t) = n.child_by_field_name("type") {
+                    self.item(t);
+                }
+            }
+            "template_declaration" | "linkage_specification" | "namespace_definition"
+            | "declaration_list" | "field_declaration_list" | "preproc_if" | "preproc_ifdef"
+            | "preproc_else" | "preproc_elif" | "preproc_elifdef" | "ERROR"
+            | "translation_unit" | "export_declaration" => {
+                // Bodies and alternatives hold further items; ERROR nodes too.
+                self.items(n);
+            }
+            _ => {}
+        }
+    }
+
+    fn declarator_info<'t>(&self, mut d: Node<'t>) -> DeclInfo<'t> {
+        let mut info = DeclInfo::default();
+        for _ in 0..64 {
+            match d.kind() {
+                "init_declarator" | "attributed_declarator" | "parenthesized_declarator" => {
+                    match d.child_by_field_name("declarator").or_else(|| d.named_child(0)) {
+                        Some(x) => d = x,
+                        None => break,
+                    }
+                }
+                "pointer_declarator" | "abstract_pointer_declarator" => {
+                    info.pointers = info.pointers.saturating_add(1);
+                    match d.child_by_field_name("declarator") {
+                        Some(x) => d = x,
+                        None => break,
+                    }
+                }
+                "reference_declarator" | "abstract_reference_declarator" => {
+                    info.is_ref = true;
+                    match named_children(d).into_iter().find(|c| c.kind() != "type_qualifier") {
+                        Some(x) => d = x,
+                        None => break,
+                    }
+                }
+                "array_declarator" | "abstract_array_declarator" => {
+                    info.is_array = true;
+                    match d.child_by_field_name("declarator") {
+                        Some(x) => d = x,
+                        None => break,
+                    }
+                }
+                "function_declarator" | "abstract_function_declarator" => {
+                    info.function = Some(d);
+                    match d.child_by_field_name("declarator") {
+                        Some(x) => d = x,
+                        None => break,
+                    }
+                }
+                "identifier" | "field_identifier" | "qualified_identifier" | "destructor_name"
+                | "operator_name" | "type_identifier" | "template_function" => {
+                    info.name = Some(d);
+                    break;
+                }
+                _ => break,
+            }
+        }
+        info
+    }
+
+    fn type_ref(&self, ty: Option<Node>, info: &DeclInfo) -> TypeRef {
+        let mut t = ty.map(|t| self.base_type(t)).unwrap_or_default();
+        t.pointers = t.pointers.saturating_add(info.pointers);
+        t.is_ref |= info.is_ref;
+        t.is_array |= info.is_array;
+        t
+    }
+
+    fn base_type(&self, n: Node) -> TypeRef {
+        match n.kind() {
+            "primitive_type" | "type_identifier" => TypeRef {
+                name: self.text(n).to_owned(),
+                ..TypeRef::default()
+            },
+            "sized_type_specifier" => {
+                let text = self.text(n);
+                TypeRef {
+                    name: text.split_whitespace().last().unwrap_or("int").to_owned(),
+                    ..TypeRef::default()
+                }
+            }
+            "qualified_identifier" => match n.child_by_field_name("name") {
+                Some(inner) => self.base_type(inner),
+                None => TypeRef::default(),
+            },
+            "template_type" => {
+                let name = n
+                    .child_by_field_name("name")
+                    .map(|x| self.last_segment(x))
+                    .unwrap_or_default();
+                let args = n
+                    .child_by_field_name("arguments")
+                    .map(|a| {
+                        named_children(a)
+                            .into_iter()
+                            .map(|c| self.type_descriptor(c))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                TypeRef {
+                    name,
+                    args,
+                    ..TypeRef::default()
+                }
+            }
+            "struct_specifier" | "class_specifier" | "union_specifier" | "enum_specifier" => {
+                TypeRef {
+                    name: n
+                        .child_by_field_name("name")
+                        .map(|x| self.last_segment(x))
+                        .unwrap_or_default(),
+                    ..TypeRef::default()
+                }
+            }
+            "type_descriptor" => self.type_descriptor(n),
+            _ => TypeRef::default(),
+        }
+    }
+
+    fn type_descriptor(&self, n: Node) -> TypeRef {
+        if n.kind() != "type_descriptor" {
+            return self.base_type(n);
+        }
+        let info = n
+            .child_by_field_name("declarator")
+            .map(|d| self.declarator_info(d))
+            .unwrap_or_default();
+        self.type_ref(n.child_by_field_name("type"), &info)
+    }
+
+    fn storage_of(&self, decl: Node) -> (bool, bool, bool) {
+        let (mut is_static, mut is_extern, mut is_tls) = (false, false, false);
+        for c in children(decl) {
+            match c.kind() {
+                "storage_class_specifier" => match self.text(c) {
+                    "static" => is_static = true,
+                    "extern" => is_extern = true,
+                    "thread_local" | "_Thread_local" | "__thread" => is_tls = true,
+                    _ => {}
+                },
+                "ms_declspec_modifier" if self.text(c).contains("thread") => is_tls = true,
+                _ => {}
+            }
+        }
+        (is_static, is_extern, is_tls)
+    }
+
+    /// A namespace-scope declaration or a class member declaration.
+    fn declaration(&mut self, n: Node) {
+        let ty = n.child_by_field_name("type");
+        if let Some(t) = ty
+            && matches!(t.kind(), "class_specifier" | "struct_specifier" | "union_specifier")
+            && t.child_by_field_name("body").is_some()
+        {
+            self.class(t);
+        }
+        let (is_static, _is_extern, is_tls) = self.storage_of(n);
+        let in_class = self.class_stack.last().cloned();
+        let mut cursor = n.walk();
+        let declarators: Vec<Node> = n.children_by_field_name("declarator", &mut cursor).collect();
+        for d in declarators {
+            let info = self.declarator_info(d);
+            let Some(name_node) = info.name else { continue };
+            if info.function.is_some() {
+                continue; // a function declaration
+            }
+            let tr = self.type_ref(ty, &info);
+            let name = self.last_segment(name_node);
+            if name.is_empty() {
+                continue;
+            }
+            if let Some(class) = &in_class
+                && n.kind() == "field_declaration"
+            {
+                if let Some(c) = self.module.classes.iter_mut().rev().find(|c| &c.name == class) {
+                    c.fields.push(Field {
+                        name: name.clone(),
+                        ty: tr.clone(),
+                        is_static: is_static || is_tls,
+                        span: span(name_node),
+                    });
+                }
+                if is_static || is_tls {
+                    self.module.statics.push(StaticVar {
+                        name,
+                        class: Some(class.clone()),
+                        ty: tr,
+                        storage: if is_tls {
+                            Storage::ThreadLocal
+                        } else {
+                            Storage::StaticMember
+                        },
+                        span: span(name_node),
+                    });
+                }
+                continue;
+            }
+            // Namespace scope: `T g;`, `static T g;`, `extern T g;`, `T C::s = ...;`.
+            let class = self.scope_segment(name_node);
+            let storage = if is_tls {
+                Storage::ThreadLocal
+            } else if class.is_some() {
+                Storage::StaticMember
+            } else {
+                Storage::Global
+            };
+            self.module.statics.push(StaticVar {
+                name,
+                class,
+                ty: tr,
+                storage,
+                span: span(name_node),
+            });
+        }
+    }
+
+    fn class(&mut self, n: Node) {
+        let Some(name_node) = n.child_by_field_name("name") else {
+            // Anonymous: still look for methods inside.
+            if let Some(body) = n.child_by_field_name("body") {
+                self.items(body);
+            }
+            return;
+        };
+        let name = self.last_segment(name_node);
+        let mut bases = Vec::new();
+        for c in named_children(n) {
+            if c.kind() == "base_class_clause" {
+                for b in named_children(c) {
+                    if matches!(
+                        b.kind(),
+                        "type_identifier" | "qualified_identifier" | "template_type"
+                    ) {
+                        bases.push(self.last_segment(b));
+                    }
+                }
+            }
+        }
+        self.module.classes.push(Class {
+            name: name.clone(),
+            bases,
+            fields: Vec::new(),
+            span: span(n),
+        });
+        if let Some(body) = n.child_by_field_name("body") {
+            self.class_stack.push(name);
+            self.items(body);
+            self.class_stack.pop();
+        }
+    }
+
+    fn function_definition(&mut self, n: Node) {
+        let Some(decl) = n.child_by_field_name("declarator") else {
+            return;
+        };
+        let info = self.declarator_info(decl);
+        let (Some(fdecl), Some(name_node)) = (info.function, info.name) else {
+            return;
+        };
+        let name = self.last_segment(name_node);
+        let class = self
+            .scope_segment(name_node)
+            .or_else(|| self.class_stack.last().cloned());
+        let ret = self.type_ref(n.child_by_field_name("type"), &info);
+        let mut fb = FnBuilder::new(self);
+        if let Some(params) = fdecl.child_by_field_name("parameters") {
+            fb.params(params);
+        }
+        // Constructor initialisers `: m_p(p)` are assignments to members at entry.
+        for c in named_children(n) {
+            if c.kind() == "field_initializer_list" {
+                fb.field_initializers(c);
+            }
+        }
+        if let Some(body) = n.child_by_field_name("body") {
+            fb.stmt(body);
+        }
+        let f = fb.finish(name, class, span(n), span(name_node), ret);
+        self.module.functions.push(f);
+    }
+}
+
+// -------------------------------------------------------------------- functions
+
+struct FnBuilder<'l, 'a> {
+    lw: &'l mut Lowerer<'a>,
+    locals: Vec<Local>,
+    params: u32,
+    scopes: Vec<Vec<(String, LocalId)>>,
+    blocks: Vec<Block>,
+    /// The block being filled; `None` after a jump (code there is unreachable).
+    cur: Option<BlockId>,
+    /// (continue target, break target) of the enclosing loops; switches push (None, break).
+    jumps: Vec<(Option<BlockId>, BlockId)>,
+    labels: HashMap<String, BlockId>,
+    /// Blocks started by `case`/`default` labels (with "is default"), innermost switch last.
+    case_blocks: Vec<(BlockId, bool)>,
+    lambdas: Vec<Function>,
+    depth: u32,
+}
+
+const ENTRY: BlockId = 0;
+const EXIT: BlockId = 1;
+
+impl<'l, 'a> FnBuilder<'l, 'a> {
+    fn new(lw: &'l mut Lowerer<'a>) -> Self {
+        FnBuilder {
+            lw,
+            locals: Vec::new(),
+            params: 0,
+            scopes: vec![Vec::new()],
+            blocks: vec![Block::default(), Block::default()],
+            cur: Some(ENTRY),
+            jumps: Vec::new(),
+            labels: HashMap::new(),
+            case_blocks: Vec::new(),
+            lambdas: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    fn finish(
+        mut self,
+        name: String,
+        class: Option<String>,
+        span: Span,
+        name_span: Span,
+        ret: TypeRef,
+    ) -> Function {
+        if let Some(c) = self.cur {
+            self.blocks[c as usize].term = Terminator::Goto(EXIT);
+        }
+        Function {
+            name,
+            class,
+            span,
+            name_span,
+            ret,
+            params: self.params,
+            locals: self.locals,
+            body: Cfg {
+                blocks: self.blocks,
+                exit: EXIT,
+            },
+            lambdas: self.lambdas,
+        }
+    }
+
+    fn text(&self, n: Node) -> &'a str {
+        self.lw.text(n)
+    }
+
+    fn new_block(&mut self) -> BlockId {
+        self.blocks.push(Block::default());
+        (self.blocks.len() - 1) as BlockId
+    }
+
+    /// The current block, reopening a fresh (unreachable) one after a jump.
+    fn cur(&mut self) -> BlockId {
+        match self.cur {
+            Some(b) => b,
+            None => {
+                let b = self.new_block();
+                self.cur = Some(b);
+                b
+            }
+        }
+    }
+
+    fn push(&mut self, s: Stmt) {
+        let b = self.cur();
+        self.blocks[b as usize].stmts.push(s);
+    }
+
+    /// End the current block with `t`; no block is current afterwards.
+    fn terminate(&mut self, t: Terminator) {
+        let b = self.cur();
+        self.blocks[b as usize].term = t;
+        self.cur = None;
+    }
+
+    /// Jump from the current block (if reachable) to `target` and continue in `target`.
+    fn goto_and_enter(&mut self, target: BlockId) {
+        if self.cur.is_some() {
+            self.terminate(Terminator::Goto(target));
+        }
+        self.cur = Some(target);
+    }
+
+    fn lookup(&self, name: &str) -> Option<LocalId> {
+        self.scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.iter().rev().find(|(n, _)| n == name).map(|(_, id)| *id))
+    }
+
+    fn declare(&mut self, name: String, ty: TypeRef, storage: Storage, sp: Span, is_param: bool) -> LocalId {
+        let id = self.locals.len() as LocalId;
+        let is_ref = ty.is_ref;
+        self.locals.push(Local {
+            name: name.clone(),
+            ty,
+            storage,
+            span: sp,
+            is_param,
+            is_ref,
+        });
+        if let Some(s) = self.scopes.last_mut() {
+            s.push((name, id));
+        }
+        id
+    }
+
+    fn params(&mut self, list: Node) {
+        for p in named_children(list) {
+            if !matches!(
+                p.kind(),
+                "parameter_declaration" | "optional_parameter_declaration"
+            ) {
+                continue;
+            }
+            let info = p
+                .child_by_field_name("declarator")
+                .map(|d| self.lw.declarator_info(d))
+                .unwrap_or_default();
+            let ty = self.lw.type_ref(p.child_by_field_name("type"), &info);
+            let Some(name_node) = info.name else {
+                // Unnamed parameter: keep the position.
+                self.declare(String::new(), ty, Storage::Automatic, span(p), true);
+                self.params += 1;
+                continue;
+            };
+            let name = self.text(name_node).to_owned();
+            self.declare(name, ty, Storage::Automatic, span(name_node), true);
+            self.params += 1;
+        }
+    }
+
+    fn field_initializers(&mut self, list: Node) {
+        for fi in named_children(list) {
+            let kids = named_children(fi);
+            let (Some(member), Some(args)) = (kids.first(), kids.last()) else {
+                continue;
+            };
+            let name = self.lw.last_segment(*member);
+            let target = Expr::new(
+                ExprKind::Field {
+                    base: Box::new(Expr::new(ExprKind::This, span(*member))),
+                    name,
+                    arrow: true,
+                },
+                span(*member),
+            );
+            let values: Vec<Expr> = named_children(*args)
+                .into_iter()
+                .filter(|c| c.kind() != "comment")
+                .map(|c| self.expr(c))
+                .collect();
+            let rhs = match values.len() {
+                1 => values.into_iter().next().unwrap_or_else(|| Expr::opaque(span(*args))),
+                _ => Expr::new(ExprKind::InitList(values), span(*args)),
+            };
+            self.push(Stmt::Expr(Expr::new(
+                ExprKind::Assign {
+                    lhs: Box::new(target),
+                    rhs: Box::new(rhs),
+                    compound: None,
+                },
+                span(fi),
+            )));
+        }
+    }
+
+    // ------------------------------------------------------------ statements
+
+    fn stmt(&mut self, n: Node) {
+        if self.depth > MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        self.stmt_inner(n);
+        self.depth -= 1;
+    }
+
+    fn block_of(&mut self, n: Node) {
+        self.scopes.push(Vec::new());
+        for c in named_children(n) {
+            self.stmt(c);
+        }
+        self.scopes.pop();
+    }
+
+    fn stmt_inner(&mut self, n: Node) {
+        self.lw.note_errors(n);
+        match n.kind() {
+            "compound_statement" => self.block_of(n),
+            "expression_statement" => {
+                for c in named_children(n) {
+                    let e = self.expr(c);
+                    self.push(Stmt::Expr(e));
+                }
+            }
+            "declaration" => self.local_declaration(n),
+            "if_statement" => self.if_stmt(n),
+            "while_statement" => self.while_stmt(n),
+            "do_statement" => self.do_stmt(n),
+            "for_statement" => self.for_stmt(n),
+            "for_range_loop" => self.for_range(n),
+            "switch_statement" => self.switch_stmt(n),
+            "case_statement" => self.case_stmt(n),
+            "break_statement" => {
+                if let Some(&(_, brk)) = self.jumps.last() {
+                    self.terminate(Terminator::Goto(brk));
+                }
+            }
+            "continue_statement" => {
+                if let Some(cont) = self.jumps.iter().rev().find_map(|(c, _)| *c) {
+                    self.terminate(Terminator::Goto(cont));
+                }
+            }
+            "return_statement" | "co_return_statement" => {
+                let value = named_children(n)
+                    .into_iter()
+                    .find(|c| c.kind() != "comment")
+                    .map(|c| self.expr(c));
+                self.terminate(Terminator::Return {
+                    value,
+                    span: span(n),
+                });
+            }
+            "throw_statement" => {
+                for c in named_children(n) {
+                    let e = self.expr(c);
+                    self.push(Stmt::Expr(e));
+                }
+                self.terminate(Terminator::Exit);
+            }
+            "goto_statement" => {
+                if let Some(l) = n.child_by_field_name("label") {
+                    let target = self.label_block(self.text(l).to_owned());
+                    self.terminate(Terminator::Goto(target));
+                }
+            }
+            "labeled_statement" => {
+                if let Some(l) = n.child_by_field_name("label") {
+                    let target = self.label_block(self.text(l).to_owned());
+                    self.goto_and_enter(target);
+                }
+                for c in named_children(n) {
+                    if c.kind() != "statement_identifier" {
+                        self.stmt(c);
+                    }
+                }
+            }
+            "try_statement" => self.try_stmt(n),
+            "seh_try_statement" => self.seh_try(n),
+            "seh_leave_statement" => {}
+            "attributed_statement" => {
+                for c in named_children(n) {
+                    if c.kind() != "attribute_declaration" {
+                        self.stmt(c);
+                    }
+                }
+            }
+            "preproc_if" | "preproc_ifdef" | "preproc_elif" | "preproc_elifdef" => {
+                self.preproc_branch(n)
+            }
+            "preproc_else" => {
+                for c in named_children(n) {
+                    self.stmt(c);
+                }
+            }
+            "ERROR" => self.error_stmt(n),
+            "comment" | "preproc_call" | "preproc_def" | "preproc_function_def"
+            | "preproc_include" | "type_definition" | "alias_declaration" | "using_declaration"
+            | "static_assert_declaration" | "namespace_alias_definition" => {}
+            "function_definition" => {
+                // A local class's method or a misparse: lower it as a function of its own.
+                self.lw.function_definition(n);
+            }
+            "class_specifier" | "struct_specifier" => self.lw.class(n),
+            _ => {
+                // An expression where a statement was expected (error recovery), or something
+                // we do not model: evaluate it for its effects.
+                let e = self.expr(n);
+                self.push(Stmt::Expr(e));
+            }
+        }
+    }
+
+    /// `#if A ... #elif B ... #else ... #endif`: any one arm may be compiled.
+    fn preproc_branch(&mut self, n: Node) {
+        let alternative = n.child_by_field_name("alternative");
+        let join = self.new_block();
+        let then_b = self.new_block();
+        let else_b = self.new_block();
+        let cond = Expr::opaque(span(n));
+        self.terminate(Terminator::Branch {
+            cond,
+            then: then_b,
+            else_: else_b,
+        });
+        self.cur = Some(then_b);
+        for c in named_children(n) {
+            if Some(c) == alternative || n.child_by_field_name("condition") == Some(c) {
+                continue;
+            }
+            if c.kind() == "identifier" && n.child_by_field_name("name") == Some(c) {
+                continue;
+            }
+            self.stmt(c);
+        }
+        self.goto_and_enter(join);
+        self.cur = Some(else_b);
+        if let Some(a) = alternative {
+            self.stmt(a);
+        }
+        self.goto_and_enter(join);
+    }
+
+    /// An ERROR node inside a function: lower what is recognisable inside it.
+    fn error_stmt(&mut self, n: Node) {
+        for c in named_children(n) {
+            match c.kind() {
+                k if is_statement_kind(k) => self.stmt(c),
+                "identifier" | "field_identifier" | "type_identifier" | "primitive_type"
+                | "comment" | "number_literal" | "string_literal" => {}
+                _ => {
+                    let e = self.expr(c);
+                    self.push(Stmt::Expr(e));
+                }
+            }
+        }
+    }
+
+    fn label_block(&mut self, name: String) -> BlockId {
+        if let Some(b) = self.labels.get(&name) {
+            return *b;
+        }
+        let b = self.new_block();
+        self.labels.insert(name, b);
+        b
+    }
+
+    fn local_declaration(&mut self, n: Node) {
+        let ty_node = n.child_by_field_name("type");
+        let (is_static, is_extern, is_tls) = self.lw.storage_of(n);
+        if is_extern {
+            return; // names a global declared elsewhere
+        }
+        let storage = if is_tls {
+            Storage::ThreadLocal
+        } else if is_static {
+            Storage::StaticLocal
+        } else {
+            Storage::Automatic
+        };
+        let mut cursor = n.walk();
+        let declarators: Vec<Node> = n.children_by_field_name("declarator", &mut cursor).collect();
+        for d in declarators {
+            let info = self.lw.declarator_info(d);
+            let Some(name_node) = info.name else { continue };
+            let ty = self.lw.type_ref(ty_node, &info);
+            let mut init = None;
+            if let Some(fdecl) = info.function {
+                // `CString s(p);` parses as a function declaration: read the "parameters" as
+                // constructor arguments when they are plain names.
+                let Some(args) = self.vexing_parse_args(fdecl) else {
+                    continue;
+                };
+                init = Some(Expr::new(
+                    ExprKind::Construct {
+                        ty: ty.clone(),
+                        args,
+                        placement: Vec::new(),
+                        heap: false,
+                    },
+                    span(d),
+                ));
+            } else if d.kind() == "init_declarator"
+                && let Some(v) = d.child_by_field_name("value")
+            {
+                init = Some(match v.kind() {
+                    "argument_list" | "initializer_list" => {
+                        let args = self.args(v);
+                        Expr::new(
+                            ExprKind::Construct {
+                                ty: ty.clone(),
+                                args,
+                                placement: Vec::new(),
+                                heap: false,
+                            },
+                            span(v),
+                        )
+                    }
+                    _ => self.expr(v),
+                });
+            }
+            let name = self.text(name_node).to_owned();
+            let id = self.declare(name, ty, storage, span(name_node), false);
+            self.push(Stmt::Decl {
+                local: id,
+                init,
+                span: span(d),
+            });
+        }
+    }
+
+    fn vexing_parse_args(&mut self, fdecl: Node) -> Option<Vec<Expr>> {
+        let params = fdecl.child_by_field_name("parameters")?;
+        let mut args = Vec::new();
+        for p in named_children(params) {
+            if p.kind() != "parameter_declaration" || p.child_by_field_name("declarator").is_some()
+            {
+                return None;
+            }
+            let t = p.child_by_field_name("type")?;
+            if t.kind() != "type_identifier" {
+                return None;
+            }
+            let name = self.text(t);
+            let kind = match self.lookup(name) {
+                Some(id) => ExprKind::Local(id),
+                None => ExprKind::Name(name.to_owned()),
+            };
+            args.push(Expr::new(kind, span(t)));
+        }
+        Some(args)
+    }
+
+    /// The condition of `if`/`while`/`switch` (a `condition_clause`), lowered as an expression;
+    /// a declaration in it is pushed as a statement first.
+    fn condition(&mut self, n: Option<Node>) -> Expr {
+        let Some(n) = n else {
+            return Expr::new(ExprKind::Opaque(Vec::new()), Span::default());
+        };
+        if n.kind() != "condition_clause" {
+            return self.expr(n);
+        }
+        if let Some(init) = n.child_by_field_name("initializer") {
+            self.stmt(init);
+        }
+        match n.child_by_field_name("value") {
+            Some(v) if v.kind() == "declaration" => {
+                self.local_declaration(v);
+                // The condition is the declared variable's value.
+                match self.locals.len().checked_sub(1) {
+                    Some(id) => Expr::new(ExprKind::Local(id as LocalId), span(v)),
+                    None => Expr::opaque(span(v)),
+                }
+            }
+            Some(v) => self.expr(v),
+            None => Expr::opaque(span(n)),
+        }
+    }
+
+    fn if_stmt(&mut self, n: Node) {
+        self.scopes.push(Vec::new());
+        let cond = self.condition(n.child_by_field_name("condition"));
+        let then_b = self.new_block();
+        let else_b = self.new_block();
+        let join = self.new_block();
+        self.terminate(Terminator::Branch {
+            cond,
+            then: then_b,
+            else_: else_b,
+        });
+        self.cur = Some(then_b);
+        if let Some(c) = n.child_by_field_name("consequence") {
+            self.stmt(c);
+        }
+        self.goto_and_enter(join);
+        self.cur = Some(else_b);
+        if let Some(a) = n.child_by_field_name("alternative") {
+            for c in named_children(a) {
+                self.stmt(c);
+            }
+        }
+        self.goto_and_enter(join);
+        self.scopes.pop();
+    }
+
+    fn while_stmt(&mut self, n: Node) {
+        let head = self.new_block();
+        let body = self.new_block();
+        let after = self.new_block();
+        self.goto_and_enter(head);
+        self.scopes.push(Vec::new());
+        let cond = self.condition(n.child_by_field_name("condition"));
+        self.terminate(Terminator::Branch {
+            cond,
+            then: body,
+            else_: after,
+        });
+        self.cur = Some(body);
+        self.jumps.push((Some(head), after));
+        if let Some(b) = n.child_by_field_name("body") {
+            self.stmt(b);
+        }
+        self.jumps.pop();
+        self.scopes.pop();
+        self.goto_and_enter(head);
+        self.cur = Some(after);
+    }
+
+    fn do_stmt(&mut self, n: Node) {
+        let body = self.new_block();
+        let cond_b = self.new_block();
+        let after = self.new_block();
+        self.goto_and_enter(body);
+        self.jumps.push((Some(cond_b), after));
+        if let Some(b) = n.child_by_field_name("body") {
+            self.stmt(b);
+        }
+        self.jumps.pop();
+        self.goto_and_enter(cond_b);
+        let cond = match n.child_by_field_name("condition") {
+            Some(c) => self.expr(c),
+            None => Expr::opaque(span(n)),
+        };
+        self.terminate(Terminator::Branch {
+            cond,
+            then: body,
+            else_: after,
+        });
+        self.cur = Some(after);
+    }
+
+    fn for_stmt(&mut self, n: Node) {
+        self.scopes.push(Vec::new());
+        if let Some(init) = n.child_by_field_name("initializer") {
+            if init.kind() == "declaration" {
+                self.local_declaration(init);
+            } else {
+                let e = self.expr(init);
+                self.push(Stmt::Expr(e));
+            }
+        }
+        let head = self.new_block();
+        let body = self.new_block();
+        let step = self.new_block();
+        let after = self.new_block();
+        self.goto_and_enter(head);
+        match n.child_by_field_name("condition") {
+            Some(c) => {
+                let cond = self.expr(c);
+                self.terminate(Terminator::Branch {
+                    cond,
+                    then: body,
+                    else_: after,
+                });
+            }
+            None => self.terminate(Terminator::Goto(body)),
+        }
+        self.cur = Some(body);
+        self.jumps.push((Some(step), after));
+        if let Some(b) = n.child_by_field_name("body") {
+            self.stmt(b);
+        }
+        self.jumps.pop();
+        self.goto_and_enter(step);
+        if let Some(u) = n.child_by_field_name("update") {
+            let e = self.expr(u);
+            self.push(Stmt::Expr(e));
+        }
+        self.terminate(Terminator::Goto(head));
+        self.cur = Some(after);
+        self.scopes.pop();
+    }
+
+    fn for_range(&mut self, n: Node) {
+        self.scopes.push(Vec::new());
+        let range = match n.child_by_field_name("right") {
+            Some(r) => self.expr(r),
+            None => Expr::opaque(span(n)),
+        };
+        let head = self.new_block();
+        let body = self.new_block();
+        let after = self.new_block();
+        self.goto_and_enter(head);
+        self.terminate(Terminator::Branch {
+            cond: Expr::opaque(span(n)),
+            then: body,
+            else_: after,
+        });
+        self.cur = Some(body);
+        if let Some(d) = n.child_by_field_name("declarator") {
+            let info = self.lw.declarator_info(d);
+            let ty = self.lw.type_ref(n.child_by_field_name("type"), &info);
+            if let Some(name_node) = info.name {
+                let name = self.text(name_node).to_owned();
+                let id = self.declare(name, ty, Storage::Automatic, span(name_node), false);
+                self.push(Stmt::Decl {
+                    local: id,
+                    init: Some(range),
+                    span: span(d),
+                });
+            }
+        }
+        self.jumps.push((Some(head), after));
+        if let Some(b) = n.child_by_field_name("body") {
+            self.stmt(b);
+        }
+        self.jumps.pop();
+        self.goto_and_enter(head);
+        self.cur = Some(after);
+        self.scopes.pop();
+    }
+
+    fn switch_stmt(&mut self, n: Node) {
+        self.scopes.push(Vec::new());
+        let value = self.condition(n.child_by_field_name("condition"));
+        let dispatch = self.cur();
+        self.cur = None;
+        let after = self.new_block();
+        self.jumps.push((None, after));
+        let mark = self.case_blocks.len();
+        if let Some(body) = n.child_by_field_name("body") {
+            self.block_of(body);
+        }
+        self.jumps.pop();
+        // Every block started by a case label is a target; without `default`, so is `after`.
+        let cases = self.case_blocks.split_off(mark);
+        let mut targets: Vec<BlockId> = cases.iter().map(|(b, _)| *b).collect();
+        if !cases.iter().any(|(_, d)| *d) {
+            targets.push(after);
+        }
+        self.blocks[dispatch as usize].term = Terminator::Switch { value, targets };
+        self.goto_and_enter(after);
+        self.scopes.pop();
+    }
+
+    fn case_stmt(&mut self, n: Node) {
+        let b = self.new_block();
+        let is_default = n.child_by_field_name("value").is_none();
+        self.case_blocks.push((b, is_default));
+        self.goto_and_enter(b); // fall-through from the previous case
+        for c in named_children(n) {
+            if Some(c) == n.child_by_field_name("value") {
+                continue;
+            }
+            self.stmt(c);
+        }
+    }
+
+    fn try_stmt(&mut self, n: Node) {
+        // A handler may start from the state before the body or after it.
+        let before = self.cur();
+        let body_b = self.new_block();
+        let after = self.new_block();
+        self.cur = Some(body_b);
+        if let Some(b) = n.child_by_field_name("body") {
+            self.stmt(b);
+        }
+        let body_end = self.cur;
+        let mut targets = vec![body_b];
+        let mut handlers = Vec::new();
+        for c in named_children(n) {
+            if c.kind() != "catch_clause" {
+                continue;
+            }
+            let h = self.new_block();
+            targets.push(h);
+            handlers.push(h);
+            self.cur = Some(h);
+            self.scopes.push(Vec::new());
+            if let Some(p) = c.child_by_field_name("parameters") {
+                self.params_as_locals(p);
+            }
+            if let Some(b) = c.child_by_field_name("body") {
+                self.stmt(b);
+            }
+            self.scopes.pop();
+            self.goto_and_enter(after);
+            self.cur = None;
+        }
+        self.blocks[before as usize].term = Terminator::Switch {
+            value: Expr::opaque(span(n)),
+            targets,
+        };
+        if let Some(end) = body_end {
+            let mut t = vec![after];
+            t.extend(handlers);
+            self.blocks[end as usize].term = Terminator::Switch {
+                value: Expr::opaque(span(n)),
+                targets: t,
+            };
+        }
+        self.cur = Some(after);
+    }
+
+    fn params_as_locals(&mut self, list: Node) {
+        let saved = self.params;
+        self.params(list);
+        // Catch parameters are locals, not function parameters.
+        for l in &mut self.locals[saved as usize..] {
+            l.is_param = false;
+        }
+        self.params = saved;
+    }
+
+    fn seh_try(&mut self, n: Node) {
+        let before = self.cur();
+        let body_b = self.new_block();
+        let after = self.new_block();
+        self.cur = Some(body_b);
+        if let Some(b) = n.child_by_field_name("body") {
+            self.stmt(b);
+        }
+        let body_end = self.cur.take();
+        let mut targets = vec![body_b];
+        let mut end_targets = vec![after];
+        for c in named_children(n) {
+            let is_finally = match c.kind() {
+                "seh_except_clause" => false,
+                "seh_finally_clause" => true,
+                _ => continue,
+            };
+            let h = self.new_block();
+            if is_finally {
+                end_targets = vec![h]; // runs after the body
+            } else {
+                targets.push(h);
+                end_targets.push(h);
+            }
+            self.cur = Some(h);
+            if let Some(b) = c.child_by_field_name("body") {
+                self.stmt(b);
+            }
+            self.goto_and_enter(after);
+            self.cur = None;
+        }
+        self.blocks[before as usize].term = Terminator::Switch {
+            value: Expr::opaque(span(n)),
+            targets,
+        };
+        if let Some(end) = body_end {
+            self.blocks[end as usize].term = Terminator::Switch {
+                value: Expr::opaque(span(n)),
+                targets: end_targets,
+            };
+        }
+        self.cur = Some(after);
+    }
+}
+
+fn is_statement_kind(k: &str) -> bool {
+    k.ends_with("_statement")
+        || matches!(
+            k,
+            "declaration" | "compound_statement" | "for_range_loop" | "preproc_if" | "preproc_ifdef"
+        )
+}
+
+// ------------------------------------------------------------------ expressions
+
+impl FnBuilder<'_, '_> {
+    fn expr(&mut self, n: Node) -> Expr {
+        if self.depth > MAX_DEPTH {
+            return Expr::opaque(span(n));
+        }
+        self.depth += 1;
+        let e = self.expr_inner(n);
+        self.depth -= 1;
+        e
+    }
+
+    fn boxed(&mut self, n: Option<Node>, whole: Node) -> Box<Expr> {
+        Box::new(match n {
+            Some(n) => self.expr(n),
+            None => Expr::opaque(span(whole)),
+        })
+    }
+
+    fn args(&mut self, list: Node) -> Vec<Expr> {
+        named_children(list)
+            .into_iter()
+            .filter(|c| c.kind() != "comment")
+            .map(|c| self.expr(c))
+            .collect()
+    }
+
+    fn name_expr(&self, n: Node) -> ExprKind {
+        let text = self.text(n);
+        if text == "NULL" {
+            return ExprKind::Lit(Lit::Null);
+        }
+        match self.lookup(text) {
+            Some(id) => ExprKind::Local(id),
+            None => ExprKind::Name(text.to_owned()),
+        }
+    }
+
+    fn expr_inner(&mut self, n: Node) -> Expr {
+        self.lw.note_errors(n);
+        let sp = span(n);
+        let kind = match n.kind() {
+            "identifier" => self.name_expr(n),
+            "qualified_identifier" => {
+                let t: String = self.text(n).split_whitespace().collect();
+                // Drop template arguments: `std::move<T>` → `std::move`.
+                ExprKind::Name(strip_template_args(&t))
+            }
+            "template_function" => {
+                let name = n
+                    .child_by_field_name("name")
+                    .map(|x| self.text(x).to_owned())
+                    .unwrap_or_default();
+                ExprKind::Name(name)
+            }
+            "this" => ExprKind::This,
+            "field_expression" => {
+                let base = self.boxed(n.child_by_field_name("argument"), n);
+                let op = n
+                    .child_by_field_name("operator")
+                    .map(|o| self.text(o))
+                    .unwrap_or(".");
+                let name = n
+                    .child_by_field_name("field")
+                    .map(|f| self.lw.last_segment(f))
+                    .unwrap_or_default();
+                ExprKind::Field {
+                    base,
+                    name,
+                    arrow: op == "->",
+                }
+            }
+            "subscript_expression" => {
+                let base = self.boxed(n.child_by_field_name("argument"), n);
+                let index = match n.child_by_field_name("indices") {
+                    Some(list) => {
+                        let mut a = self.args(list);
+                        if a.len() == 1 {
+                            a.pop().unwrap_or_else(|| Expr::opaque(sp))
+                        } else {
+                            Expr::new(ExprKind::Seq(a), span(list))
+                        }
+                    }
+                    None => match n.child_by_field_name("index") {
+                        Some(i) => self.expr(i),
+                        None => Expr::opaque(sp),
+                    },
+                };
+                ExprKind::Index {
+                    base,
+                    index: Box::new(index),
+                }
+            }
+            "pointer_expression" => {
+                let arg = self.boxed(n.child_by_field_name("argument"), n);
+                let op = n
+                    .child_by_field_name("operator")
+                    .map(|o| self.text(o))
+                    .unwrap_or("*");
+                if op == "&" {
+                    ExprKind::AddrOf(arg)
+                } else {
+                    ExprKind::Deref(arg)
+                }
+            }
+            "call_expression" => return self.call(n),
+            "assignment_expression" => {
+                let rhs = self.boxed(n.child_by_field_name("right"), n);
+                let lhs = self.boxed(n.child_by_field_name("left"), n);
+                let op = n
+                    .child_by_field_name("operator")
+                    .map(|o| self.text(o))
+                    .unwrap_or("=");
+                let compound = match op {
+                    "=" => None,
+                    "+=" => Some(BinOp::Add),
+                    "-=" => Some(BinOp::Sub),
+                    _ => Some(BinOp::Other),
+                };
+                ExprKind::Assign { lhs, rhs, compound }
+            }
+            "binary_expression" => {
+                let lhs = self.boxed(n.child_by_field_name("left"), n);
+                let rhs = self.boxed(n.child_by_field_name("right"), n);
+                let op = match n.child_by_field_name("operator").map(|o| self.text(o)) {
+                    Some("+") => BinOp::Add,
+                    Some("-") => BinOp::Sub,
+                    _ => BinOp::Other,
+                };
+                ExprKind::Binary { op, lhs, rhs }
+            }
+            "unary_expression" | "sizeof_expression" | "alignof_expression" | "offsetof_expression"
+            | "noexcept" => {
+                let inner: Vec<Expr> = named_children(n)
+                    .into_iter()
+                    .filter(|c| !matches!(c.kind(), "type_descriptor" | "comment"))
+                    .map(|c| self.expr(c))
+                    .collect();
+                ExprKind::Unary(Box::new(Expr::new(ExprKind::Opaque(inner), sp)))
+            }
+            "update_expression" => {
+                ExprKind::IncDec(self.boxed(n.child_by_field_name("argument"), n))
+            }
+            "cast_expression" => {
+                let ty = n
+                    .child_by_field_name("type")
+                    .map(|t| self.lw.type_descriptor(t))
+                    .unwrap_or_default();
+                ExprKind::Cast {
+                    kind: CastKind::CStyle,
+                    ty,
+                    expr: self.boxed(n.child_by_field_name("value"), n),
+                }
+            }
+            "parenthesized_expression" => {
+                let kids: Vec<Node> = named_children(n)
+                    .into_iter()
+                    .filter(|c| c.kind() != "comment")
+                    .collect();
+                if let [only] = kids.as_slice()
+                    && only.kind() != "compound_statement"
+                {
+                    return self.expr(*only);
+                }
+                ExprKind::Opaque(kids.into_iter().map(|c| self.expr(c)).collect())
+            }
+            "conditional_expression" => ExprKind::Cond {
+                cond: self.boxed(n.child_by_field_name("condition"), n),
+                then: self.boxed(n.child_by_field_name("consequence"), n),
+                else_: self.boxed(n.child_by_field_name("alternative"), n),
+            },
+            "comma_expression" => {
+                let mut items = Vec::new();
+                let mut cur = n;
+                loop {
+                    if let Some(l) = cur.child_by_field_name("left") {
+                        items.push(self.expr(l));
+                    }
+                    match cur.child_by_field_name("right") {
+                        Some(r) if r.kind() == "comma_expression" => cur = r,
+                        Some(r) => {
+                            items.push(self.expr(r));
+                            break;
+                        }
+                        None => break,
+                    }
+                }
+                ExprKind::Seq(items)
+            }
+            "new_expression" => {
+                let ty = n
+                    .child_by_field_name("type")
+                    .map(|t| self.lw.base_type(t))
+                    .unwrap_or_default();
+                let placement = n
+                    .child_by_field_name("placement")
+                    .map(|p| self.args(p))
+                    .unwrap_or_default();
+                let args = n
+                    .child_by_field_name("arguments")
+                    .map(|a| self.args(a))
+                    .unwrap_or_default();
+                ExprKind::Construct {
+                    ty,
+                    args,
+                    placement,
+                    heap: true,
+                }
+            }
+            "delete_expression" => {
+                let array = self.text(n).contains('[');
+                let inner = named_children(n)
+                    .into_iter()
+                    .find(|c| c.kind() != "comment")
+                    .map(|c| self.expr(c))
+                    .unwrap_or_else(|| Expr::opaque(sp));
+                ExprKind::Delete {
+                    expr: Box::new(inner),
+                    array,
+                }
+            }
+            "initializer_list" => ExprKind::InitList(self.args(n)),
+            "compound_literal_expression" => {
+                let ty = n
+                    .child_by_field_name("type")
+                    .map(|t| self.lw.base_type(t))
+                    .unwrap_or_default();
+                let args = n
+                    .child_by_field_name("value")
+                    .map(|v| self.args(v))
+                    .unwrap_or_default();
+                ExprKind::Construct {
+                    ty,
+                    args,
+                    placement: Vec::new(),
+                    heap: false,
+                }
+            }
+            "lambda_expression" => self.lambda(n),
+            "number_literal" => ExprKind::Lit(Lit::Number),
+            "string_literal" | "concatenated_string" | "raw_string_literal" => {
+                ExprKind::Lit(Lit::String)
+            }
+            "char_literal" => ExprKind::Lit(Lit::Char),
+            "true" | "false" => ExprKind::Lit(Lit::Bool),
+            "null" | "nullptr" => ExprKind::Lit(Lit::Null),
+            "user_defined_literal" => ExprKind::Lit(Lit::Number),
+            "comment" => ExprKind::Opaque(Vec::new()),
+            _ => {
+                // Unknown or ERROR: keep the effects of what is inside.
+                let inner: Vec<Expr> = named_children(n)
+                    .into_iter()
+                    .filter(|c| {
+                        !matches!(
+                            c.kind(),
+                            "comment" | "type_descriptor" | "primitive_type" | "type_identifier"
+                        )
+                    })
+                    .map(|c| self.expr(c))
+                    .collect();
+                ExprKind::Opaque(inner)
+            }
+        };
+        Expr::new(kind, sp)
+    }
+
+    fn call(&mut self, n: Node) -> Expr {
+        let sp = span(n);
+        let args = n
+            .child_by_field_name("arguments")
+            .map(|a| self.args(a))
+            .unwrap_or_default();
+        let Some(f) = n.child_by_field_name("function") else {
+            return Expr::new(ExprKind::Opaque(args), sp);
+        };
+        // `static_cast<T>(x)` and friends are casts.
+        if f.kind() == "template_function"
+            && let Some(name) = f.child_by_field_name("name")
+        {
+            let kind = match self.text(name) {
+                "static_cast" => Some(CastKind::Static),
+                "reinterpret_cast" => Some(CastKind::Reinterpret),
+                "const_cast" => Some(CastKind::Const),
+                "dynamic_cast" | "safe_cast" => Some(CastKind::Dynamic),
+                _ => None,
+            };
+            if let Some(kind) = kind {
+                let ty = f
+                    .child_by_field_name("arguments")
+                    .and_then(|a| named_children(a).into_iter().next())
+                    .map(|t| self.lw.type_descriptor(t))
+                    .unwrap_or_default();
+                let expr = args.into_iter().next().unwrap_or_else(|| Expr::opaque(sp));
+                return Expr::new(
+                    ExprKind::Cast {
+                        kind,
+                        ty,
+                        expr: Box::new(expr),
+                    },
+                    sp,
+                );
+            }
+        }
+        if f.kind() == "primitive_type" {
+            let ty = self.lw.base_type(f);
+            let expr = args.into_iter().next().unwrap_or_else(|| Expr::opaque(sp));
+            return Expr::new(
+                ExprKind::Cast {
+                    kind: CastKind::CStyle,
+                    ty,
+                    expr: Box::new(expr),
+                },
+                sp,
+            );
+        }
+        let callee = self.expr(f);
+        Expr::new(
+            ExprKind::Call {
+                callee: Box::new(callee),
+                args,
+            },
+            sp,
+        )
+    }
+
+    fn lambda(&mut self, n: Node) -> ExprKind {
+        let mut captures = Vec::new();
+        if let Some(c) = n.child_by_field_name("captures") {
+            let mut by_ref_next = false;
+            for k in children(c) {
+                match k.kind() {
+                    "&" => by_ref_next = true,
+                    "identifier" => {
+                        captures.push(Capture {
+                            name: self.text(k).to_owned(),
+                            by_ref: by_ref_next,
+                            span: span(k),
+                        });
+                        by_ref_next = false;
+                    }
+                    "lambda_capture_initializer" => {
+                        if let Some(l) = k.child_by_field_name("left") {
+                            captures.push(Capture {
+                                name: self.text(l).to_owned(),
+                                by_ref: false,
+                                span: span(k),
+                            });
+                        }
+                        by_ref_next = false;
+                    }
+                    _ => by_ref_next = false,
+                }
+            }
+        }
+        // The body is a function of its own; captured names are reached by name.
+        let index = self.lambdas.len() as u32;
+        let mut fb = FnBuilder::new(self.lw);
+        fb.depth = self.depth;
+        if let Some(params) = n
+            .child_by_field_name("declarator")
+            .and_then(|d| d.child_by_field_name("parameters"))
+        {
+            fb.params(params);
+        }
+        if let Some(body) = n.child_by_field_name("body") {
+            fb.stmt(body);
+        }
+        let f = fb.finish(
+            "<lambda>".to_owned(),
+            None,
+            span(n),
+            span(n),
+            TypeRef::default(),
+        );
+        self.lambdas.push(f);
+        ExprKind::Lambda { index, captures }
+    }
+}
+
+fn strip_template_args(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut depth = 0u32;
+    for ch in s.chars() {
+        match ch {
+            '<' => depth += 1,
+            '>' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(ch),
+            _ => {}
+        }
+    }
+    out
+}

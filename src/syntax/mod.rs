@@ -1,0 +1,75 @@
+//! Parsing: the only layer that knows tree-sitter. Source text in, `ir::Module` out.
+
+pub mod cpp;
+pub mod preprocess;
+
+use std::cell::RefCell;
+
+use crate::ir::Module;
+use preprocess::MacroTable;
+
+/// Source languages iislint reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Language {
+    Cpp,
+    Rust,
+}
+
+impl Language {
+    /// The language of a path, by its extension.
+    pub fn of(path: &std::path::Path) -> Option<Language> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "c" | "cc" | "cpp" | "cxx" | "c++" | "h" | "hh" | "hpp" | "hxx" | "h++" | "inl"
+            | "ipp" | "tpp" => Some(Language::Cpp),
+            "rs" => Some(Language::Rust),
+            _ => None,
+        }
+    }
+}
+
+thread_local! {
+    /// One parser per thread and language: `tree_sitter::Parser` is not `Sync`.
+    static PARSERS: RefCell<[Option<tree_sitter::Parser>; 2]> = const { RefCell::new([None, None]) };
+}
+
+fn with_parser<R>(lang: Language, f: impl FnOnce(&mut tree_sitter::Parser) -> R) -> R {
+    PARSERS.with(|cell| {
+        let mut parsers = cell.borrow_mut();
+        let slot = &mut parsers[lang as usize];
+        let parser = slot.get_or_insert_with(|| {
+            let mut p = tree_sitter::Parser::new();
+            let language: tree_sitter::Language = match lang {
+                Language::Cpp => tree_sitter_cpp::LANGUAGE.into(),
+                Language::Rust => tree_sitter_rust::LANGUAGE.into(),
+            };
+            p.set_language(&language)
+                .expect("the bundled grammar matches the tree-sitter version");
+            p
+        });
+        f(parser)
+    })
+}
+
+/// Parse only (no lowering): the baseline the benchmarks compare against.
+pub fn parse_only(lang: Language, text: &str) -> Option<tree_sitter::Tree> {
+    with_parser(lang, |p| p.parse(text, None))
+}
+
+/// Parse and lower one file. C/C++ text is first cleared of the macros in `macros`.
+/// Rust files are parsed but not yet lowered (Rust support is a later step).
+pub fn parse_and_lower(lang: Language, text: &str, macros: &MacroTable) -> Module {
+    match lang {
+        Language::Cpp => {
+            let blanked = preprocess::blank_macros(text, macros);
+            match with_parser(lang, |p| p.parse(&blanked, None)) {
+                Some(tree) => cpp::lower(&tree, &blanked),
+                None => Module::default(),
+            }
+        }
+        Language::Rust => {
+            let _ = with_parser(lang, |p| p.parse(text, None));
+            Module::default()
+        }
+    }
+}
