@@ -137,7 +137,10 @@ impl Catalog {
     /// any receiver) or `Class::Method` (a method whose receiver is of that class).
     pub fn add_request_memory(&mut self, spec: &str) {
         let (types, method) = match spec.rsplit_once("::") {
-            Some((class, m)) => (vec![class.rsplit("::").next().unwrap_or(class).to_owned()], m),
+            Some((class, m)) => (
+                vec![class.rsplit("::").next().unwrap_or(class).to_owned()],
+                m,
+            ),
             None => (Vec::new(), spec),
         };
         self.sources.push(Source {

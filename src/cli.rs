@@ -111,7 +111,13 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let mut out = std::io::stdout().lock();
             let width = rules::all().iter().map(|r| r.id.len()).max().unwrap_or(0);
             for r in rules::all() {
-                writeln!(out, "{:width$}  {:7}  {}", r.id, r.severity.as_str(), r.summary)?;
+                writeln!(
+                    out,
+                    "{:width$}  {:7}  {}",
+                    r.id,
+                    r.severity.as_str(),
+                    r.summary
+                )?;
             }
             Ok(0)
         }
@@ -185,7 +191,12 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
     let output_time = t.elapsed();
     if args.format == Format::Text && !args.quiet || run.has_errors() {
         for n in &run.notices {
-            eprintln!("iislint: {}: {}: {}", n.level.as_str(), n.path.display(), n.message);
+            eprintln!(
+                "iislint: {}: {}: {}",
+                n.level.as_str(),
+                n.path.display(),
+                n.message
+            );
         }
     }
     if args.stats {

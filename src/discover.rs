@@ -34,7 +34,8 @@ pub fn discover(
     let found = Mutex::new(Vec::new());
     let notices = Mutex::new(Vec::new());
     for p in paths {
-        let meta = std::fs::metadata(p).map_err(|_| DiscoverError::NotFound(p.display().to_string()))?;
+        let meta =
+            std::fs::metadata(p).map_err(|_| DiscoverError::NotFound(p.display().to_string()))?;
         if !meta.is_dir() {
             if !config.is_excluded(p) {
                 let language = Language::of(p).unwrap_or(Language::Cpp);
@@ -96,7 +97,9 @@ fn push(found: &Mutex<Vec<Candidate>>, path: PathBuf, language: Language) {
 
 /// `./src/a.cpp` → `src/a.cpp`, for display.
 fn clean(p: &Path) -> PathBuf {
-    p.strip_prefix(".").map(Path::to_path_buf).unwrap_or_else(|_| p.to_path_buf())
+    p.strip_prefix(".")
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| p.to_path_buf())
 }
 
 fn err_path(err: &ignore::Error) -> Option<PathBuf> {

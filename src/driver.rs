@@ -194,9 +194,16 @@ fn run_in_pool(opts: &Options) -> Result<Run, RunError> {
     stats.analysis = t.elapsed();
 
     diagnostics.sort_by(|a, b| {
-        (a.file, a.primary.start, a.rule, &a.message).cmp(&(b.file, b.primary.start, b.rule, &b.message))
+        (a.file, a.primary.start, a.rule, &a.message).cmp(&(
+            b.file,
+            b.primary.start,
+            b.rule,
+            &b.message,
+        ))
     });
-    diagnostics.dedup_by(|a, b| a.file == b.file && a.primary == b.primary && a.rule == b.rule && a.message == b.message);
+    diagnostics.dedup_by(|a, b| {
+        a.file == b.file && a.primary == b.primary && a.rule == b.rule && a.message == b.message
+    });
     notices.sort();
     Ok(Run {
         files,

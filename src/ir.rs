@@ -183,9 +183,15 @@ pub enum Terminator {
         else_: BlockId,
     },
     /// Evaluate `value`, then go to any of `targets`.
-    Switch { value: Expr, targets: Vec<BlockId> },
+    Switch {
+        value: Expr,
+        targets: Vec<BlockId>,
+    },
     /// Evaluate the value (if any) and leave the function (goes to `Cfg::exit`).
-    Return { value: Option<Expr>, span: Span },
+    Return {
+        value: Option<Expr>,
+        span: Span,
+    },
 }
 
 impl Terminator {

@@ -216,7 +216,10 @@ references = ["r"]
         )
         .unwrap();
         let e = Rule::try_from(("x-y.toml", bad)).unwrap_err();
-        assert_eq!(e.to_string(), "rules/x-y.toml: severity `fatal` must be `error` or `warning`");
+        assert_eq!(
+            e.to_string(),
+            "rules/x-y.toml: severity `fatal` must be `error` or `warning`"
+        );
         assert!(toml::from_str::<RuleFile>("id = \"a\"\nbogus = 1").is_err());
     }
 }

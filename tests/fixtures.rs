@@ -19,10 +19,10 @@ use libtest_mimic::{Arguments, Failed, Trial};
 
 /// (path, line) → rule ids, for one project.
 type Findings = BTreeMap<(PathBuf, usize), Vec<String>>;
+type ProjectResult = Arc<Result<Findings, String>>;
 
-fn project_findings(dir: &Path) -> Arc<Result<Findings, String>> {
-    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<Result<Findings, String>>>>> =
-        OnceLock::new();
+fn project_findings(dir: &Path) -> ProjectResult {
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, ProjectResult>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
     cache
@@ -100,11 +100,19 @@ fn check_file(project: &Path, file: &Path) -> Result<(), Failed> {
             if let Some(i) = got.iter().position(|g| g == w) {
                 got.remove(i);
             } else {
-                problems.push(format!("Missing {w} at {}:{line}: {}", file.display(), show(line)));
+                problems.push(format!(
+                    "Missing {w} at {}:{line}: {}",
+                    file.display(),
+                    show(line)
+                ));
             }
         }
         for g in got {
-            problems.push(format!("Noisy   {g} at {}:{line}: {}", file.display(), show(line)));
+            problems.push(format!(
+                "Noisy   {g} at {}:{line}: {}",
+                file.display(),
+                show(line)
+            ));
         }
     }
     if problems.is_empty() {
@@ -115,7 +123,9 @@ fn check_file(project: &Path, file: &Path) -> Result<(), Failed> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
@@ -150,6 +160,10 @@ fn main() {
             trials.push(Trial::test(name, move || check_file(&project, &file)));
         }
     }
-    assert!(total_files > 0, "no fixtures found under {}", root.display());
+    assert!(
+        total_files > 0,
+        "no fixtures found under {}",
+        root.display()
+    );
     libtest_mimic::run(&args, trials).exit();
 }

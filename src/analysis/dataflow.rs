@@ -576,9 +576,12 @@ impl<'a> FnAnalysis<'a> {
                         if let Some(r) = returns.get(&key) {
                             return iface(r);
                         }
-                        if let Some(r) = self.index.bases(&recv.name).iter().find_map(|b| {
-                            returns.get(&format!("{b}::{name}"))
-                        }) {
+                        if let Some(r) = self
+                            .index
+                            .bases(&recv.name)
+                            .iter()
+                            .find_map(|b| returns.get(&format!("{b}::{name}")))
+                        {
                             return iface(r);
                         }
                         return TypeRef::default();
@@ -702,24 +705,30 @@ impl<'a> FnAnalysis<'a> {
                 self.eval(inner, st);
                 Value::default() // the pointee's content
             }
-            ExprKind::AddrOf(inner) => match &inner.peel().kind {
-                // `&p[n]` and `&*p` are addresses inside what `p` points to.
-                ExprKind::Index { base, index } => {
-                    self.eval(index, st);
-                    self.eval(base, st)
-                }
-                ExprKind::Deref(x) => self.eval(x, st),
-                _ => {
+            ExprKind::AddrOf(inner) => {
+                if let Dest::Static(t) = self.dest(inner, st)
+                    && !t.through_pointer
+                {
+                    // `&g_p`, `&g_arr[2]`: the address of static storage.
                     self.eval(inner, st);
-                    match self.dest(inner, st) {
-                        Dest::Static(t) => Value {
-                            facts: vec![],
-                            addr: Some(Rc::new(t)),
-                        },
-                        _ => Value::default(),
+                    return Value {
+                        facts: vec![],
+                        addr: Some(Rc::new(t)),
+                    };
+                }
+                match &inner.peel().kind {
+                    // `&p[n]` and `&*p` are addresses inside what `p` points to.
+                    ExprKind::Index { base, index } => {
+                        self.eval(index, st);
+                        self.eval(base, st)
+                    }
+                    ExprKind::Deref(x) => self.eval(x, st),
+                    _ => {
+                        self.eval(inner, st);
+                        Value::default()
                     }
                 }
-            },
+            }
             ExprKind::Call { callee, args } => self.call(e, callee, args, st),
             ExprKind::Construct {
                 ty,
@@ -805,12 +814,10 @@ impl<'a> FnAnalysis<'a> {
                 }
                 last
             }
-            ExprKind::InitList(items) => items
-                .iter()
-                .fold(Value::default(), |acc, i| {
-                    let v = self.eval(i, st);
-                    acc.union(without_addr(v))
-                }),
+            ExprKind::InitList(items) => items.iter().fold(Value::default(), |acc, i| {
+                let v = self.eval(i, st);
+                acc.union(without_addr(v))
+            }),
             ExprKind::Lit(_) => Value::default(),
             ExprKind::Delete { expr, .. } => {
                 self.eval(expr, st);
@@ -821,12 +828,7 @@ impl<'a> FnAnalysis<'a> {
                 let mut v = Value::default();
                 for c in captures {
                     let ce = Expr::new(
-                        match self
-                            .func
-                            .locals
-                            .iter()
-                            .rposition(|l| l.name == c.name)
-                        {
+                        match self.func.locals.iter().rposition(|l| l.name == c.name) {
                             Some(id) => ExprKind::Local(id as LocalId),
                             None => ExprKind::Name(c.name.clone()),
                         },
@@ -847,22 +849,16 @@ impl<'a> FnAnalysis<'a> {
 
     fn call(&mut self, e: &Expr, callee: &Expr, args: &[Expr], st: &mut State) -> Value {
         // Evaluate the receiver and the arguments first (their effects happen before the call).
-        let recv_v = match &callee.peel().kind {
-            ExprKind::Field { base, .. } => Some(self.eval(base, st)),
+        match &callee.peel().kind {
+            ExprKind::Field { base, .. } => {
+                self.eval(base, st);
+            }
             _ => {
                 self.eval(callee, st);
-                None
             }
-        };
+        }
         let arg_vs: Vec<Value> = args.iter().map(|a| self.eval(a, st)).collect();
-        let _ = recv_v;
         if let Some((kind, api)) = self.source_of(callee) {
-            let step_msg = match kind {
-                Kind::RequestMemory => "allocated from the request here",
-                Kind::RequestData => "returned by the request here",
-                Kind::RequestObject => "obtained from the request here",
-            };
-            let _ = step_msg;
             return Value {
                 facts: vec![Fact {
                     kind,
@@ -881,9 +877,9 @@ impl<'a> FnAnalysis<'a> {
             ExprKind::Field { base, .. } => {
                 // `g_list.push_back(p)`, `g_atom.store(p)`: a store into the receiver.
                 if catalog.store_methods.contains(name) {
-                    let v = arg_vs
-                        .iter()
-                        .fold(Value::default(), |acc, v| acc.union(without_addr(v.clone())));
+                    let v = arg_vs.iter().fold(Value::default(), |acc, v| {
+                        acc.union(without_addr(v.clone()))
+                    });
                     match self.dest(base, st) {
                         Dest::Static(t) => self.report_store(t, &v, e.span),
                         Dest::Tracked(p) => {
@@ -897,7 +893,7 @@ impl<'a> FnAnalysis<'a> {
                 }
                 Value::default()
             }
-            ExprKind::Name(full) => {
+            ExprKind::Name(_) => {
                 if let Some(sf) = catalog.store_functions.iter().find(|s| s.name == name)
                     && let (Some(dest), Some(val)) = (args.get(sf.dest), arg_vs.get(sf.value))
                 {
@@ -916,7 +912,6 @@ impl<'a> FnAnalysis<'a> {
                     // `std::string_view(p)`: a view of the same memory.
                     return arg_vs.into_iter().next().unwrap_or_default();
                 }
-                let _ = full;
                 Value::default()
             }
             _ => Value::default(),

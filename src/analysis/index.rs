@@ -34,7 +34,11 @@ impl<'a> Index<'a> {
                             .entry((c.as_str(), s.name.as_str()))
                             .or_insert((file, s));
                     }
-                    None => ix.globals.entry(s.name.as_str()).or_default().push((file, s)),
+                    None => ix
+                        .globals
+                        .entry(s.name.as_str())
+                        .or_default()
+                        .push((file, s)),
                 }
             }
             for c in &m.classes {

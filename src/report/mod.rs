@@ -18,7 +18,13 @@ pub enum Format {
     Sarif,
 }
 
-pub fn render(format: Format, run: &Run, out: &mut dyn Write, color: bool, quiet: bool) -> std::io::Result<()> {
+pub fn render(
+    format: Format,
+    run: &Run,
+    out: &mut dyn Write,
+    color: bool,
+    quiet: bool,
+) -> std::io::Result<()> {
     match format {
         Format::Text => text::render(run, out, color, quiet),
         Format::Json => json::render(run, out),

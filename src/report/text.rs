@@ -4,7 +4,9 @@
 use std::io::Write;
 use std::ops::Range;
 
-use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label as CsLabel, LabelStyle, Severity as CsSeverity};
+use codespan_reporting::diagnostic::{
+    Diagnostic as CsDiagnostic, Label as CsLabel, LabelStyle, Severity as CsSeverity,
+};
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, termcolor};
 
@@ -20,22 +22,38 @@ impl<'a> Files<'a> for RunFiles<'a> {
     type Source = &'a str;
 
     fn name(&'a self, id: FileId) -> Result<String, FilesError> {
-        let f = self.0.files.get(id.0 as usize).ok_or(FilesError::FileMissing)?;
+        let f = self
+            .0
+            .files
+            .get(id.0 as usize)
+            .ok_or(FilesError::FileMissing)?;
         Ok(f.path.display().to_string())
     }
 
     fn source(&'a self, id: FileId) -> Result<&'a str, FilesError> {
-        let f = self.0.files.get(id.0 as usize).ok_or(FilesError::FileMissing)?;
+        let f = self
+            .0
+            .files
+            .get(id.0 as usize)
+            .ok_or(FilesError::FileMissing)?;
         Ok(&f.text)
     }
 
     fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, FilesError> {
-        let f = self.0.files.get(id.0 as usize).ok_or(FilesError::FileMissing)?;
+        let f = self
+            .0
+            .files
+            .get(id.0 as usize)
+            .ok_or(FilesError::FileMissing)?;
         Ok(f.line_index(byte_index))
     }
 
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, FilesError> {
-        let f = self.0.files.get(id.0 as usize).ok_or(FilesError::FileMissing)?;
+        let f = self
+            .0
+            .files
+            .get(id.0 as usize)
+            .ok_or(FilesError::FileMissing)?;
         let starts = f.line_starts();
         let start = *starts.get(line_index).ok_or(FilesError::LineTooLarge {
             given: line_index,
@@ -51,10 +69,15 @@ fn to_codespan(run: &Run, d: &Diagnostic) -> CsDiagnostic<FileId> {
         Severity::Error => CsSeverity::Error,
         Severity::Warning => CsSeverity::Warning,
     };
-    let mut labels = vec![CsLabel::new(LabelStyle::Primary, d.file, d.primary.start..d.primary.end)
-        .with_message(&d.primary_label)];
+    let mut labels = vec![
+        CsLabel::new(LabelStyle::Primary, d.file, d.primary.start..d.primary.end)
+            .with_message(&d.primary_label),
+    ];
     for l in &d.labels {
-        labels.push(CsLabel::new(LabelStyle::Secondary, l.file, l.span.start..l.span.end).with_message(&l.message));
+        labels.push(
+            CsLabel::new(LabelStyle::Secondary, l.file, l.span.start..l.span.end)
+                .with_message(&l.message),
+        );
     }
     let mut notes = Vec::new();
     if d.trace.len() > 2 {
@@ -62,7 +85,12 @@ fn to_codespan(run: &Run, d: &Diagnostic) -> CsDiagnostic<FileId> {
         for (i, step) in d.trace.iter().enumerate() {
             let f = run.file(step.file);
             let (line, col) = f.line_col(step.span.start);
-            trace.push_str(&format!("\n  {}. {}:{line}:{col}: {}", i + 1, f.path.display(), step.message));
+            trace.push_str(&format!(
+                "\n  {}. {}:{line}:{col}: {}",
+                i + 1,
+                f.path.display(),
+                step.message
+            ));
         }
         notes.push(trace);
     }

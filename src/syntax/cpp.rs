@@ -124,10 +124,19 @@ impl<'a> Lowerer<'a> {
                     self.item(t);
                 }
             }
-            "template_declaration" | "linkage_specification" | "namespace_definition"
-            | "declaration_list" | "field_declaration_list" | "preproc_if" | "preproc_ifdef"
-            | "preproc_else" | "preproc_elif" | "preproc_elifdef" | "ERROR"
-            | "translation_unit" | "export_declaration" => {
+            "template_declaration"
+            | "linkage_specification"
+            | "namespace_definition"
+            | "declaration_list"
+            | "field_declaration_list"
+            | "preproc_if"
+            | "preproc_ifdef"
+            | "preproc_else"
+            | "preproc_elif"
+            | "preproc_elifdef"
+            | "ERROR"
+            | "translation_unit"
+            | "export_declaration" => {
                 // Bodies and alternatives hold further items; ERROR nodes too.
                 self.items(n);
             }
@@ -139,12 +148,13 @@ impl<'a> Lowerer<'a> {
         let mut info = DeclInfo::default();
         for _ in 0..64 {
             match d.kind() {
-                "init_declarator" | "attributed_declarator" | "parenthesized_declarator" => {
-                    match d.child_by_field_name("declarator").or_else(|| d.named_child(0)) {
-                        Some(x) => d = x,
-                        None => break,
-                    }
-                }
+                "init_declarator" | "attributed_declarator" | "parenthesized_declarator" => match d
+                    .child_by_field_name("declarator")
+                    .or_else(|| d.named_child(0))
+                {
+                    Some(x) => d = x,
+                    None => break,
+                },
                 "pointer_declarator" | "abstract_pointer_declarator" => {
                     info.pointers = info.pointers.saturating_add(1);
                     match d.child_by_field_name("declarator") {
@@ -154,7 +164,10 @@ impl<'a> Lowerer<'a> {
                 }
                 "reference_declarator" | "abstract_reference_declarator" => {
                     info.is_ref = true;
-                    match named_children(d).into_iter().find(|c| c.kind() != "type_qualifier") {
+                    match named_children(d)
+                        .into_iter()
+                        .find(|c| c.kind() != "type_qualifier")
+                    {
                         Some(x) => d = x,
                         None => break,
                     }
@@ -173,8 +186,13 @@ impl<'a> Lowerer<'a> {
                         None => break,
                     }
                 }
-                "identifier" | "field_identifier" | "qualified_identifier" | "destructor_name"
-                | "operator_name" | "type_identifier" | "template_function" => {
+                "identifier"
+                | "field_identifier"
+                | "qualified_identifier"
+                | "destructor_name"
+                | "operator_name"
+                | "type_identifier"
+                | "template_function" => {
                     info.name = Some(d);
                     break;
                 }
@@ -275,7 +293,10 @@ impl<'a> Lowerer<'a> {
     fn declaration(&mut self, n: Node) {
         let ty = n.child_by_field_name("type");
         if let Some(t) = ty
-            && matches!(t.kind(), "class_specifier" | "struct_specifier" | "union_specifier")
+            && matches!(
+                t.kind(),
+                "class_specifier" | "struct_specifier" | "union_specifier"
+            )
             && t.child_by_field_name("body").is_some()
         {
             self.class(t);
@@ -283,7 +304,9 @@ impl<'a> Lowerer<'a> {
         let (is_static, _is_extern, is_tls) = self.storage_of(n);
         let in_class = self.class_stack.last().cloned();
         let mut cursor = n.walk();
-        let declarators: Vec<Node> = n.children_by_field_name("declarator", &mut cursor).collect();
+        let declarators: Vec<Node> = n
+            .children_by_field_name("declarator", &mut cursor)
+            .collect();
         for d in declarators {
             let info = self.declarator_info(d);
             let Some(name_node) = info.name else { continue };
@@ -298,7 +321,13 @@ impl<'a> Lowerer<'a> {
             if let Some(class) = &in_class
                 && n.kind() == "field_declaration"
             {
-                if let Some(c) = self.module.classes.iter_mut().rev().find(|c| &c.name == class) {
+                if let Some(c) = self
+                    .module
+                    .classes
+                    .iter_mut()
+                    .rev()
+                    .find(|c| &c.name == class)
+                {
                     c.fields.push(Field {
                         name: name.clone(),
                         ty: tr.clone(),
@@ -520,7 +549,14 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             .find_map(|s| s.iter().rev().find(|(n, _)| n == name).map(|(_, id)| *id))
     }
 
-    fn declare(&mut self, name: String, ty: TypeRef, storage: Storage, sp: Span, is_param: bool) -> LocalId {
+    fn declare(
+        &mut self,
+        name: String,
+        ty: TypeRef,
+        storage: Storage,
+        sp: Span,
+        is_param: bool,
+    ) -> LocalId {
         let id = self.locals.len() as LocalId;
         let is_ref = ty.is_ref;
         self.locals.push(Local {
@@ -583,7 +619,10 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
                 .map(|c| self.expr(c))
                 .collect();
             let rhs = match values.len() {
-                1 => values.into_iter().next().unwrap_or_else(|| Expr::opaque(span(*args))),
+                1 => values
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| Expr::opaque(span(*args))),
                 _ => Expr::new(ExprKind::InitList(values), span(*args)),
             };
             self.push(Stmt::Expr(Expr::new(
@@ -697,9 +736,16 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
                 }
             }
             "ERROR" => self.error_stmt(n),
-            "comment" | "preproc_call" | "preproc_def" | "preproc_function_def"
-            | "preproc_include" | "type_definition" | "alias_declaration" | "using_declaration"
-            | "static_assert_declaration" | "namespace_alias_definition" => {}
+            "comment"
+            | "preproc_call"
+            | "preproc_def"
+            | "preproc_function_def"
+            | "preproc_include"
+            | "type_definition"
+            | "alias_declaration"
+            | "using_declaration"
+            | "static_assert_declaration"
+            | "namespace_alias_definition" => {}
             "function_definition" => {
                 // A local class's method or a misparse: lower it as a function of its own.
                 self.lw.function_definition(n);
@@ -782,7 +828,9 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             Storage::Automatic
         };
         let mut cursor = n.walk();
-        let declarators: Vec<Node> = n.children_by_field_name("declarator", &mut cursor).collect();
+        let declarators: Vec<Node> = n
+            .children_by_field_name("declarator", &mut cursor)
+            .collect();
         for d in declarators {
             let info = self.lw.declarator_info(d);
             let Some(name_node) = info.name else { continue };
@@ -1174,7 +1222,11 @@ fn is_statement_kind(k: &str) -> bool {
     k.ends_with("_statement")
         || matches!(
             k,
-            "declaration" | "compound_statement" | "for_range_loop" | "preproc_if" | "preproc_ifdef"
+            "declaration"
+                | "compound_statement"
+                | "for_range_loop"
+                | "preproc_if"
+                | "preproc_ifdef"
         )
 }
 
@@ -1310,7 +1362,10 @@ impl FnBuilder<'_, '_> {
                 };
                 ExprKind::Binary { op, lhs, rhs }
             }
-            "unary_expression" | "sizeof_expression" | "alignof_expression" | "offsetof_expression"
+            "unary_expression"
+            | "sizeof_expression"
+            | "alignof_expression"
+            | "offsetof_expression"
             | "noexcept" => {
                 let inner: Vec<Expr> = named_children(n)
                     .into_iter()

@@ -192,7 +192,9 @@ pub fn blank_macros(text: &str, table: &MacroTable) -> String {
                 i += 1;
             }
             // Raw string literal: R"delim( ... )delim", also with an encoding prefix.
-            if i < n && src[i] == b'"' && matches!(&text[start..i], "R" | "LR" | "uR" | "UR" | "u8R")
+            if i < n
+                && src[i] == b'"'
+                && matches!(&text[start..i], "R" | "LR" | "uR" | "UR" | "u8R")
             {
                 i = skip_raw_string(src, i);
                 continue;
@@ -335,7 +337,10 @@ mod tests {
             blank_macros("STDMETHODIMP_(ULONG) Release();", &t),
             "              ULONG  Release();"
         );
-        assert_eq!(blank_macros("STDMETHODIMP QueryInterface();", &t), "HRESULT      QueryInterface();");
+        assert_eq!(
+            blank_macros("STDMETHODIMP QueryInterface();", &t),
+            "HRESULT      QueryInterface();"
+        );
     }
 
     #[test]
