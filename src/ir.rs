@@ -14,6 +14,8 @@ pub struct Module {
     /// Variables with static storage declared at namespace scope or as static data members.
     pub statics: Vec<StaticVar>,
     pub classes: Vec<Class>,
+    /// `typedef T Alias;` / `using Alias = T;`: (alias, target).
+    pub typedefs: Vec<(String, TypeRef)>,
     /// Every comment of the file (for suppressions).
     pub comments: Vec<Comment>,
     /// Number of ERROR/MISSING nodes the parser produced.

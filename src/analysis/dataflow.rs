@@ -676,20 +676,11 @@ impl<'a> FnAnalysis<'a> {
                 Dest::Tracked(p) => read(st, &p),
                 _ => Value::default(),
             },
-            ExprKind::Field { base, arrow, .. } => {
-                let base_v = self.eval(base, st);
+            ExprKind::Field { base, .. } => {
+                self.eval(base, st);
                 match self.dest(e, st) {
-                    Dest::Tracked(p) => {
-                        let mut v = read(st, &p);
-                        if !*arrow {
-                            // A part of a request-scoped aggregate is request-scoped.
-                            v.absorb(Value {
-                                facts: base_v.facts,
-                                addr: None,
-                            });
-                        }
-                        v
-                    }
+                    // `read` also sees a request-scoped aggregate the field is part of.
+                    Dest::Tracked(p) => read(st, &p),
                     _ => Value::default(),
                 }
             }

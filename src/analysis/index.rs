@@ -12,6 +12,7 @@ pub struct Index<'a> {
     globals: HashMap<&'a str, Vec<(FileId, &'a StaticVar)>>,
     static_members: HashMap<(&'a str, &'a str), (FileId, &'a StaticVar)>,
     classes: HashMap<&'a str, Vec<&'a Class>>,
+    typedefs: HashMap<&'a str, &'a TypeRef>,
 }
 
 /// Classes the IIS SDK declares: a receiver of one of these types is what it says, and a class
@@ -25,6 +26,7 @@ impl<'a> Index<'a> {
             globals: HashMap::new(),
             static_members: HashMap::new(),
             classes: HashMap::new(),
+            typedefs: HashMap::new(),
         };
         for &(file, m) in modules {
             for s in &m.statics {
@@ -43,6 +45,9 @@ impl<'a> Index<'a> {
             }
             for c in &m.classes {
                 ix.classes.entry(c.name.as_str()).or_default().push(c);
+            }
+            for (alias, target) in &m.typedefs {
+                ix.typedefs.entry(alias.as_str()).or_insert(target);
             }
         }
         ix
@@ -113,6 +118,19 @@ impl<'a> Index<'a> {
     /// pointer; `std::atomic<char*>` → `char*`.
     pub fn effective(&self, ty: &TypeRef) -> TypeRef {
         let mut t = ty.clone();
+        // Typedefs of the run: `PHX_INFO` → `_HX_INFO*`.
+        for _ in 0..8 {
+            match self.typedefs.get(t.name.as_str()) {
+                Some(target) if target.name != t.name => {
+                    let mut resolved = (*target).clone();
+                    resolved.pointers = resolved.pointers.saturating_add(t.pointers);
+                    resolved.is_ref |= t.is_ref;
+                    resolved.is_array |= t.is_array;
+                    t = resolved;
+                }
+                _ => break,
+            }
+        }
         for _ in 0..4 {
             let Some(first) = t.args.first() else { break };
             if self.catalog.smart_pointers.contains(&t.name) {

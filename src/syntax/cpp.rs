@@ -119,11 +119,7 @@ impl<'a> Lowerer<'a> {
             "function_definition" => self.function_definition(n),
             "declaration" | "field_declaration" => self.declaration(n),
             "class_specifier" | "struct_specifier" | "union_specifier" => self.class(n),
-            "type_definition" | "alias_declaration" => {
-                if let Some(t) = n.child_by_field_name("type") {
-                    self.item(t);
-                }
-            }
+            "type_definition" | "alias_declaration" => self.typedef(n),
             "template_declaration"
             | "linkage_specification"
             | "namespace_definition"
@@ -141,6 +137,38 @@ impl<'a> Lowerer<'a> {
                 self.items(n);
             }
             _ => {}
+        }
+    }
+
+    /// `typedef struct _X {...} X, *PX;` and `using X = T;`: record the aliases (and the class).
+    fn typedef(&mut self, n: Node) {
+        let Some(t) = n.child_by_field_name("type") else {
+            return;
+        };
+        if n.kind() == "alias_declaration" {
+            if let Some(name) = n.child_by_field_name("name") {
+                let target = self.type_descriptor(t);
+                self.module
+                    .typedefs
+                    .push((self.text(name).to_owned(), target));
+            }
+            return;
+        }
+        self.item(t);
+        let mut cursor = n.walk();
+        let declarators: Vec<Node> = n
+            .children_by_field_name("declarator", &mut cursor)
+            .collect();
+        for d in declarators {
+            let info = self.declarator_info(d);
+            let (Some(name), None) = (info.name, info.function) else {
+                continue;
+            };
+            let target = self.type_ref(Some(t), &info);
+            let alias = self.last_segment(name);
+            if !alias.is_empty() && alias != target.name {
+                self.module.typedefs.push((alias, target));
+            }
         }
     }
 

@@ -326,7 +326,7 @@ mod tests {
         assert_eq!(out.len(), src.len());
         assert_eq!(
             out,
-            "HRESULT        f(     int a,               \nBYTE* b) // _In_\n{ s = \"_In_\"; }"
+            "HRESULT        f(     int a,              \nBYTE* b) // _In_\n{ s = \"_In_\"; }"
         );
     }
 

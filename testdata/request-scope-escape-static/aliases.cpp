@@ -178,3 +178,23 @@ void CallerKeepsItLocal(_In_ IHttpContext* pHttpContext)
     GetBuffer(pHttpContext, &pszOut);
     Consume(pszOut);
 }
+
+// Fields of a local struct are tracked one by one: copying a scalar sibling of a request
+// pointer is not an escape; copying the whole struct is.
+typedef struct _REQ_SUMMARY
+{
+    char* pszBody;
+    DWORD cbBody;
+} REQ_SUMMARY, *PREQ_SUMMARY;
+
+REQ_SUMMARY g_summary;
+
+void SiblingFields(_In_ IHttpContext* pHttpContext, DWORD cb)
+{
+    REQ_SUMMARY local = {};
+    local.cbBody = cb;
+    local.pszBody = (char*)pHttpContext->AllocateRequestMemory(cb);
+    g_summary.cbBody = local.cbBody;
+    g_summary = local;
+    //~^ request-scope-escape-static
+}
