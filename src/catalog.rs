@@ -17,6 +17,12 @@ pub enum Kind {
     RequestMemory,
     RequestData,
     RequestObject,
+    /// A number chosen by the client (a length, a count): not request-scoped, but it drives
+    /// loops (`request-memory-in-loop`).
+    RequestInput,
+    /// The address of storage that dies before the response is sent (a stack array, a local
+    /// string's data): `borrowed-buffer-by-reference`.
+    Borrowed,
 }
 
 impl Kind {
@@ -25,7 +31,18 @@ impl Kind {
             Kind::RequestMemory => "request memory",
             Kind::RequestData => "request data",
             Kind::RequestObject => "a request object",
+            Kind::RequestInput => "request input",
+            Kind::Borrowed => "a borrowed buffer",
         }
+    }
+
+    /// Request memory, request data and request objects: the values whose lifetime ends with
+    /// the request.
+    pub fn is_request_scoped(self) -> bool {
+        matches!(
+            self,
+            Kind::RequestMemory | Kind::RequestData | Kind::RequestObject
+        )
     }
 }
 
@@ -41,6 +58,13 @@ pub struct Source {
     /// Also matches a free-function call of this name (project wrappers from config).
     #[serde(default)]
     pub free_function: bool,
+    /// The value comes out through this argument (`GetServerVariable(name, &pszValue, &cch)`)
+    /// instead of the return value.
+    #[serde(default)]
+    pub out_arg: Option<usize>,
+    /// The value is a new request context of its own (`CloneContext`).
+    #[serde(default)]
+    pub new_context: bool,
     #[serde(default)]
     pub doc: String,
 }
@@ -67,6 +91,20 @@ struct ApiFile {
     transparent: Vec<String>,
     scalar_types: Vec<String>,
     pointer_typedefs: Vec<String>,
+    request_object_types: Vec<String>,
+    completion_methods: Vec<String>,
+    free_functions: HashMap<String, usize>,
+    threads: HashMap<String, Vec<i32>>,
+    dest_functions: Vec<String>,
+    buffer_sinks: HashMap<String, BufferSink>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BufferSink {
+    pub arg: usize,
+    #[serde(default)]
+    pub async_arg: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -93,6 +131,14 @@ pub struct Catalog {
     pub transparent: HashSet<String>,
     pub scalar_types: HashSet<String>,
     pub pointer_typedefs: HashSet<String>,
+    pub request_object_types: HashSet<String>,
+    pub completion_methods: HashSet<String>,
+    /// Free functions: name → index of the freed argument.
+    pub free_functions: HashMap<String, usize>,
+    /// Thread hand-offs: name → argument indexes that reach the other thread (`None` = all).
+    pub threads: HashMap<String, Option<Vec<usize>>>,
+    pub dest_functions: HashSet<String>,
+    pub buffer_sinks: HashMap<String, BufferSink>,
     pub macros: MacroTable,
 }
 
@@ -129,6 +175,20 @@ impl Catalog {
             transparent: set(api.transparent),
             scalar_types: set(api.scalar_types),
             pointer_typedefs: set(api.pointer_typedefs),
+            request_object_types: set(api.request_object_types),
+            completion_methods: set(api.completion_methods),
+            free_functions: api.free_functions,
+            threads: api
+                .threads
+                .into_iter()
+                .map(|(k, v)| {
+                    let all = v.iter().any(|i| *i < 0);
+                    let idx = v.iter().filter_map(|i| usize::try_from(*i).ok()).collect();
+                    (k, if all { None } else { Some(idx) })
+                })
+                .collect(),
+            dest_functions: set(api.dest_functions),
+            buffer_sinks: api.buffer_sinks,
             macros,
         }
     }
@@ -149,6 +209,8 @@ impl Catalog {
             free_function: types.is_empty(),
             types,
             require_type: false,
+            out_arg: None,
+            new_context: false,
             doc: format!("configured in iislint.toml: {spec}"),
         });
     }

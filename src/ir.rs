@@ -146,6 +146,25 @@ impl Function {
     pub fn local(&self, id: LocalId) -> &Local {
         &self.locals[id as usize]
     }
+
+    /// Every top-level expression of the body (statements, initialisers, conditions, returned
+    /// values), in block order.
+    pub fn exprs(&self) -> impl Iterator<Item = &Expr> {
+        self.body.blocks.iter().flat_map(|b| {
+            b.stmts
+                .iter()
+                .filter_map(|s| match s {
+                    Stmt::Expr(e) => Some(e),
+                    Stmt::Decl { init, .. } => init.as_ref(),
+                })
+                .chain(match &b.term {
+                    Terminator::Branch { cond, .. } => Some(cond),
+                    Terminator::Switch { value, .. } => Some(value),
+                    Terminator::Return { value, .. } => value.as_ref(),
+                    _ => None,
+                })
+        })
+    }
 }
 
 /// A control-flow graph. Block 0 is the entry; `exit` has no statements and no successors.
@@ -153,6 +172,18 @@ impl Function {
 pub struct Cfg {
     pub blocks: Vec<Block>,
     pub exit: BlockId,
+    /// The loops of the function (`while`, `do`, `for`, range-`for`).
+    pub loops: Vec<Loop>,
+}
+
+/// A loop: `head` is the block whose `Branch` tests the loop condition; `blocks` are all the
+/// blocks of the loop (the head included).
+#[derive(Debug, Clone)]
+pub struct Loop {
+    pub head: BlockId,
+    pub blocks: Vec<BlockId>,
+    /// The loop has a condition (`for (;;)` and range-`for` have none to judge).
+    pub has_condition: bool,
 }
 
 #[derive(Debug, Default)]
@@ -218,7 +249,22 @@ pub struct Expr {
 pub enum BinOp {
     Add,
     Sub,
-    /// Comparisons, logic, bit operations, multiplication...: the result is a new scalar.
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or,
+    /// Bit operations, multiplication, division...: the result is a new scalar.
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    Not,
+    /// Negation, `~`, `sizeof`...: the result is a new scalar.
     Other,
 }
 
@@ -236,9 +282,12 @@ pub enum CastKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lit {
     Null,
+    /// The number 0 (also a null pointer constant).
+    Zero,
+    /// Any other number.
     Number,
     String,
-    Bool,
+    Bool(bool),
     Char,
 }
 
@@ -284,8 +333,8 @@ pub enum ExprKind {
         lhs: Box<Expr>,
         rhs: Box<Expr>,
     },
-    /// Negation, `!`, `~`, `sizeof`...: produces a fresh scalar.
-    Unary(Box<Expr>),
+    /// `!x`, `-x`, `~x`, `sizeof x`...: produces a fresh scalar.
+    Unary { op: UnaryOp, expr: Box<Expr> },
     /// `++`/`--`, prefix or postfix: the operand keeps its provenance.
     IncDec(Box<Expr>),
     Cast {
@@ -340,6 +389,52 @@ impl Expr {
             e = expr;
         }
         e
+    }
+
+    /// Call `f` on this expression and every sub-expression, parents first. Lambda bodies are
+    /// functions of their own and are not entered.
+    pub fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
+        f(self);
+        match &self.kind {
+            ExprKind::Local(_)
+            | ExprKind::Name(_)
+            | ExprKind::This
+            | ExprKind::Lit(_)
+            | ExprKind::Lambda { .. } => {}
+            ExprKind::Field { base: x, .. }
+            | ExprKind::Deref(x)
+            | ExprKind::AddrOf(x)
+            | ExprKind::Unary { expr: x, .. }
+            | ExprKind::IncDec(x)
+            | ExprKind::Cast { expr: x, .. }
+            | ExprKind::Delete { expr: x, .. } => x.visit(f),
+            ExprKind::Index { base, index } => {
+                base.visit(f);
+                index.visit(f);
+            }
+            ExprKind::Call { callee, args } => {
+                callee.visit(f);
+                args.iter().for_each(|a| a.visit(f));
+            }
+            ExprKind::Construct {
+                args, placement, ..
+            } => {
+                placement.iter().for_each(|a| a.visit(f));
+                args.iter().for_each(|a| a.visit(f));
+            }
+            ExprKind::Assign { lhs, rhs, .. } | ExprKind::Binary { lhs, rhs, .. } => {
+                lhs.visit(f);
+                rhs.visit(f);
+            }
+            ExprKind::Cond { cond, then, else_ } => {
+                cond.visit(f);
+                then.visit(f);
+                else_.visit(f);
+            }
+            ExprKind::Seq(v) | ExprKind::InitList(v) | ExprKind::Opaque(v) => {
+                v.iter().for_each(|a| a.visit(f))
+            }
+        }
     }
 
     /// The last segment of a (possibly qualified) name callee: `std::move` → `move`.

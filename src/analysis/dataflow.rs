@@ -1,16 +1,19 @@
 //! Flow-sensitive tracking of request-scoped values through one function.
 //!
 //! A forward may-analysis over the function's CFG. The state maps access paths (`p`, `s.buf`,
-//! `this->m_p`, `arr[]`) to the request-scoped values they may hold, each value carrying the
-//! trace of how it got there. Assignments to a path replace what it held (strong update), so a
-//! variable reassigned to heap memory stops being request-scoped; at control-flow joins the
-//! states are united. Stores into static storage are reported as [`Event`]s; rules decide what
-//! becomes a finding.
+//! `this->m_p`, `arr[]`) to the values they may hold. A value is a set of [`Fact`]s: where it
+//! came from (an allocation, a request getter, a request-typed variable, a stack buffer, a
+//! client-chosen number), which request context it belongs to, and the trace of how it got
+//! here. Assignments replace what a path held (strong update); joins unite states. Besides the
+//! paths, the state records which request contexts were completed on the way here and which
+//! allocations have not been NULL-checked yet.
+//!
+//! The analysis emits [`Event`]s; rules decide what becomes a finding.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::rc::Rc;
 
-use crate::analysis::index::Index;
+use crate::analysis::index::{Index, Role};
 use crate::catalog::Kind;
 use crate::diagnostic::{FileId, Span};
 use crate::ir::*;
@@ -19,7 +22,7 @@ use crate::ir::*;
 const MAX_FACTS: usize = 8;
 /// Trace steps kept per fact.
 const MAX_STEPS: usize = 12;
-/// Times a block may be re-analysed before the function is abandoned as too complex.
+/// Times a block may be re-analysed before the rest of the function is given up.
 const MAX_VISITS: usize = 64;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,12 +35,15 @@ pub struct Step {
 #[derive(Debug, Clone)]
 pub struct Fact {
     pub kind: Kind,
-    /// The call that produced the value.
+    /// The expression that produced the value.
     pub origin: Span,
-    /// The API that produced it (`AllocateRequestMemory`).
+    /// What produced it (`AllocateRequestMemory`, `IHttpContext*`, `stack array`).
     pub api: Rc<str>,
     /// Steps after the origin (assignments), in order.
     pub steps: Rc<Vec<Step>>,
+    /// The request context the value belongs to: `None` for the request being processed, the
+    /// `CloneContext` call for a child context.
+    pub ctx: Option<Span>,
 }
 
 impl Fact {
@@ -48,20 +54,25 @@ impl Fact {
         }
         f
     }
+
+    fn same(&self, other: &Fact) -> bool {
+        self.origin == other.origin && self.kind == other.kind
+    }
 }
 
-/// A place in static storage.
+/// A place that outlives the request: static storage, or an object that lives longer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaticTarget {
-    /// "the global `g_p`", "an element of the static member `C::s_a`".
+    /// "the global `g_p`", "the member `m_p` of the global module `CMyGlobal`".
     pub describe: String,
     pub storage: Storage,
     /// Where the variable is declared.
     pub decl: Option<(FileId, Span)>,
     /// The type of the place stored into, when known.
     pub ty: TypeRef,
-    /// The store goes through a pointer held in static storage into the object it points to.
-    pub through_pointer: bool,
+    /// A member of a longer-lived object, or a store through a pointer held in static storage
+    /// (`request-scope-escape-long-lived`); otherwise static storage itself.
+    pub long_lived: bool,
 }
 
 /// What an expression may evaluate to.
@@ -77,6 +88,13 @@ impl Value {
         self.facts.is_empty() && self.addr.is_none()
     }
 
+    fn of(fact: Fact) -> Value {
+        Value {
+            facts: vec![fact],
+            addr: None,
+        }
+    }
+
     fn union(mut self, other: Value) -> Value {
         self.absorb(other);
         self
@@ -84,12 +102,7 @@ impl Value {
 
     fn absorb(&mut self, other: Value) {
         for f in other.facts {
-            if self.facts.len() < MAX_FACTS
-                && !self
-                    .facts
-                    .iter()
-                    .any(|g| g.origin == f.origin && g.kind == f.kind)
-            {
+            if self.facts.len() < MAX_FACTS && !self.facts.iter().any(|g| g.same(&f)) {
                 self.facts.push(f);
             }
         }
@@ -101,12 +114,10 @@ impl Value {
     /// Same facts (by origin and kind) and same address: the fixpoint test.
     fn same(&self, other: &Value) -> bool {
         self.facts.len() == other.facts.len()
-            && self.facts.iter().all(|f| {
-                other
-                    .facts
-                    .iter()
-                    .any(|g| g.origin == f.origin && g.kind == f.kind)
-            })
+            && self
+                .facts
+                .iter()
+                .all(|f| other.facts.iter().any(|g| g.same(f)))
             && self.addr.is_some() == other.addr.is_some()
     }
 
@@ -122,6 +133,34 @@ impl Value {
                 .map(|f| f.with_step(span, msg.clone()))
                 .collect(),
             addr: self.addr.clone(),
+        }
+    }
+
+    fn has(&self, pred: impl Fn(Kind) -> bool) -> bool {
+        self.facts.iter().any(|f| pred(f.kind))
+    }
+
+    /// Only the facts of the given kinds.
+    fn only(mut self, pred: impl Fn(Kind) -> bool) -> Value {
+        self.facts.retain(|f| pred(f.kind));
+        self.addr = None;
+        self
+    }
+
+    /// The value as a number: request data read as a number (a length, a count) and request
+    /// input stay request input; pointers and objects are gone.
+    fn as_number(self) -> Value {
+        Value {
+            facts: self
+                .facts
+                .into_iter()
+                .filter(|f| matches!(f.kind, Kind::RequestData | Kind::RequestInput))
+                .map(|mut f| {
+                    f.kind = Kind::RequestInput;
+                    f
+                })
+                .collect(),
+            addr: None,
         }
     }
 }
@@ -150,10 +189,22 @@ struct Place {
 }
 
 impl Place {
+    fn local(id: LocalId) -> Place {
+        Place {
+            root: Root::Local(id),
+            path: vec![],
+        }
+    }
+
     fn child(&self, seg: Seg) -> Place {
         let mut p = self.clone();
         p.path.push(seg);
         p
+    }
+
+    /// A local variable or a part of a local aggregate (not reached through a pointer).
+    fn is_local_storage(&self) -> bool {
+        matches!(self.root, Root::Local(_)) && !self.path.iter().any(|s| matches!(s, Seg::Arrow(_)))
     }
 }
 
@@ -164,32 +215,151 @@ enum Dest {
     Unknown,
 }
 
-type State = BTreeMap<Place, Value>;
+/// A request context completed on the path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Completion {
+    ctx: Option<Span>,
+    call: Span,
+    api: Rc<str>,
+    /// The first use after it was already reported on this path.
+    reported: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+struct State {
+    places: BTreeMap<Place, Value>,
+    completed: Vec<Completion>,
+    /// Allocations not NULL-checked yet on this path.
+    unchecked: BTreeSet<Span>,
+}
+
+impl State {
+    /// Join `other` into `self`; true when `self` changed.
+    fn join(&mut self, other: &State) -> bool {
+        let mut changed = false;
+        for (k, v) in &other.places {
+            match self.places.get_mut(k) {
+                Some(old) => {
+                    let before = old.clone();
+                    old.absorb(v.clone());
+                    changed |= !old.same(&before);
+                }
+                None => {
+                    self.places.insert(k.clone(), v.clone());
+                    changed = true;
+                }
+            }
+        }
+        for c in &other.completed {
+            match self
+                .completed
+                .iter_mut()
+                .find(|d| d.ctx == c.ctx && d.call == c.call)
+            {
+                Some(d) => {
+                    // Still unreported if unreported on either path.
+                    if d.reported && !c.reported {
+                        d.reported = false;
+                        changed = true;
+                    }
+                }
+                None => {
+                    self.completed.push(c.clone());
+                    changed = true;
+                }
+            }
+        }
+        for u in &other.unchecked {
+            changed |= self.unchecked.insert(*u);
+        }
+        changed
+    }
+}
 
 /// Something the rules may report.
 #[derive(Debug, Clone)]
 pub enum Event {
-    /// A request-scoped value stored into static storage.
-    StaticStore {
+    /// A request-scoped value stored into static storage or a longer-lived object.
+    Store {
         target: StaticTarget,
         fact: Fact,
         /// The store: assignment, initialiser or call.
         span: Span,
     },
+    /// A request-scoped value handed to another thread, and the notification does not return
+    /// `RQ_NOTIFICATION_PENDING` on every path after it.
+    Handoff {
+        sink: String,
+        fact: Fact,
+        span: Span,
+        /// Why the exception does not apply: a return that is not PENDING, or a global
+        /// notification.
+        reason: HandoffReason,
+    },
+    /// A request-scoped value used after its context was completed.
+    UseAfterCompletion {
+        fact: Fact,
+        span: Span,
+        completion: Span,
+        completion_api: Rc<str>,
+    },
+    /// Request memory or data passed to a function that frees memory.
+    Freed { fact: Fact, span: Span, func: String },
+    /// Request memory used with no NULL check since the allocation.
+    Unchecked { fact: Fact, span: Span },
+    /// An allocation never used on any path.
+    DeadAlloc { origin: Span, api: Rc<str> },
+    /// An allocation inside a loop driven by request input with no fixed bound.
+    InLoop {
+        origin: Span,
+        api: Rc<str>,
+        /// The loop condition.
+        cond: Span,
+        input: Fact,
+    },
+    /// A buffer that dies early, handed to an IIS method that keeps the pointer.
+    Borrowed { fact: Fact, span: Span, sink: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HandoffReason {
+    /// This `return` after the hand-off does not return `RQ_NOTIFICATION_PENDING`.
+    Returns(Span),
+    GlobalNotification,
+}
+
+/// A hand-off seen during the dataflow, judged afterwards.
+struct PendingHandoff {
+    sink: String,
+    fact: Fact,
+    span: Span,
+    block: BlockId,
+    in_terminator: bool,
+    result_local: Option<LocalId>,
 }
 
 pub struct FnAnalysis<'a> {
-    pub index: &'a Index<'a>,
-    pub file: FileId,
-    pub func: &'a Function,
+    index: &'a Index<'a>,
+    file: FileId,
+    func: &'a Function,
     /// The class whose members unqualified names may refer to.
-    pub class: Option<&'a str>,
-    pub events: Vec<Event>,
-    seen: HashSet<(Span, Span)>,
+    class: Option<&'a str>,
+    role: Option<Role>,
+    events: Vec<Event>,
+    seen: HashSet<(u8, Span, Span)>,
     /// Types of `auto` locals, inferred from their initialisers.
     inferred: Vec<Option<TypeRef>>,
-    /// Local ids of reference locals bound to static storage.
+    /// Reference locals bound to static storage.
     ref_bindings: BTreeMap<LocalId, Rc<StaticTarget>>,
+    /// Where the analysis is: block, and whether in its terminator.
+    cur_block: BlockId,
+    in_terminator: bool,
+    handoffs: Vec<PendingHandoff>,
+    /// Allocations seen (origin, api, block), and the allocations used somewhere.
+    allocs: Vec<(Span, Rc<str>, BlockId)>,
+    used: HashSet<Span>,
+    /// Per loop head: a fact of request input the loop condition depends on.
+    loop_input: BTreeMap<BlockId, Fact>,
 }
 
 /// Analyse one function (and the lambdas defined in it); return its events.
@@ -204,12 +374,21 @@ pub fn analyze_function<'a>(
         file,
         func,
         class,
+        role: class.and_then(|c| index.role(c)),
         events: Vec::new(),
         seen: HashSet::new(),
         inferred: vec![None; func.locals.len()],
         ref_bindings: BTreeMap::new(),
+        cur_block: 0,
+        in_terminator: false,
+        handoffs: Vec::new(),
+        allocs: Vec::new(),
+        used: HashSet::new(),
+        loop_input: BTreeMap::new(),
     };
     a.run();
+    a.judge_handoffs();
+    a.judge_allocations();
     let mut events = a.events;
     for l in &func.lambdas {
         events.extend(analyze_function(index, file, l, class));
@@ -222,7 +401,7 @@ impl<'a> FnAnalysis<'a> {
         let cfg = &self.func.body;
         let n = cfg.blocks.len();
         let mut input: Vec<Option<State>> = vec![None; n];
-        input[0] = Some(State::new());
+        input[0] = Some(State::default());
         let mut visits = vec![0usize; n];
         let mut work: Vec<BlockId> = vec![0];
         let mut queued = vec![false; n];
@@ -236,19 +415,27 @@ impl<'a> FnAnalysis<'a> {
             let Some(mut st) = input[b as usize].clone() else {
                 continue;
             };
+            self.cur_block = b;
+            self.in_terminator = false;
             let block = &cfg.blocks[b as usize];
             for s in &block.stmts {
                 self.stmt(s, &mut st);
             }
+            self.in_terminator = true;
             match &block.term {
                 Terminator::Branch { cond, .. } => {
-                    self.eval(cond, &mut st);
+                    let v = self.eval(cond, &mut st);
+                    self.mark_checked(cond, &mut st);
+                    if let Some(f) = v.as_number().facts.into_iter().next() {
+                        self.loop_input.entry(b).or_insert(f);
+                    }
                 }
                 Terminator::Switch { value, .. } => {
                     self.eval(value, &mut st);
                 }
                 Terminator::Return { value: Some(v), .. } => {
-                    self.eval(v, &mut st);
+                    let val = self.eval(v, &mut st);
+                    self.consume(&val);
                 }
                 _ => {}
             }
@@ -259,7 +446,7 @@ impl<'a> FnAnalysis<'a> {
                         *slot = Some(st.clone());
                         true
                     }
-                    Some(old) => join_into(old, &st),
+                    Some(old) => old.join(&st),
                 };
                 if changed && !queued[succ as usize] {
                     queued[succ as usize] = true;
@@ -270,17 +457,27 @@ impl<'a> FnAnalysis<'a> {
     }
 
     fn stmt(&mut self, s: &Stmt, st: &mut State) {
+        let handoffs_before = self.handoffs.len();
         match s {
             Stmt::Expr(e) => {
                 self.eval(e, st);
+                // `ok = QueueUserWorkItem(...)`: the local tells whether the hand-off worked.
+                if let ExprKind::Assign { lhs, .. } = &e.kind
+                    && let ExprKind::Local(id) = lhs.peel().kind
+                {
+                    for h in &mut self.handoffs[handoffs_before..] {
+                        h.result_local = Some(id);
+                    }
+                }
             }
             Stmt::Decl { local, init, span } => {
                 let l = self.func.local(*local);
                 let Some(init) = init else {
-                    st.remove(&Place {
-                        root: Root::Local(*local),
-                        path: vec![],
-                    });
+                    if l.ty.is_array && l.storage == Storage::Automatic {
+                        st.places.remove(&Place::local(*local));
+                    } else {
+                        assign(st, Place::local(*local), Value::default());
+                    }
                     return;
                 };
                 if l.ty.is_unknown() {
@@ -290,11 +487,14 @@ impl<'a> FnAnalysis<'a> {
                     }
                 }
                 let v = self.eval(init, st);
-                if l.is_ref {
+                for h in &mut self.handoffs[handoffs_before..] {
+                    h.result_local = Some(*local);
+                }
+                if l.is_ref
+                    && let Dest::Static(t) = self.dest(init, st)
+                {
                     // A reference bound to static storage: stores through it go there.
-                    if let Dest::Static(t) = self.dest(init, st) {
-                        self.ref_bindings.insert(*local, Rc::new(t));
-                    }
+                    self.ref_bindings.insert(*local, Rc::new(t));
                 }
                 if l.storage.is_static() {
                     // A static local's initialiser runs once and keeps the first request's value.
@@ -303,23 +503,27 @@ impl<'a> FnAnalysis<'a> {
                     return;
                 }
                 let ty = self.local_type(*local);
-                let v = if self.index.is_content_type(&self.index.effective(&ty))
-                    || !self.index.can_hold_pointer(&ty)
-                {
-                    Value::default()
-                } else {
-                    let name = &l.name;
-                    v.with_step(*span, || format!("assigned to `{name}` here"))
-                };
-                assign(
-                    st,
-                    Place {
-                        root: Root::Local(*local),
-                        path: vec![],
-                    },
-                    v,
-                );
+                let v = self.convert_for(&ty, v);
+                let name = &l.name;
+                let v = v.with_step(*span, || format!("assigned to `{name}` here"));
+                assign(st, Place::local(*local), v);
             }
+        }
+    }
+
+    /// A value as stored into a place of type `ty`: a string type owns a copy (nothing is
+    /// request-scoped), a scalar holds a number.
+    fn convert_for(&self, ty: &TypeRef, v: Value) -> Value {
+        if ty.is_unknown() {
+            return v;
+        }
+        let eff = self.index.effective(ty);
+        if self.index.is_content_type(&eff) {
+            Value::default()
+        } else if !self.index.can_hold_pointer(ty) {
+            v.as_number()
+        } else {
+            v
         }
     }
 
@@ -340,7 +544,7 @@ impl<'a> FnAnalysis<'a> {
             storage: l.storage,
             decl: Some((self.file, l.span)),
             ty: l.ty.clone(),
-            through_pointer: false,
+            long_lived: false,
         }
     }
 
@@ -354,17 +558,31 @@ impl<'a> FnAnalysis<'a> {
             storage: v.storage,
             decl: Some((file, v.span)),
             ty: v.ty.clone(),
-            through_pointer: false,
+            long_lived: false,
+        }
+    }
+
+    /// A member of the current class, which outlives requests.
+    fn long_lived_member(&self, name: &str, role: Role) -> StaticTarget {
+        let class = self.class.unwrap_or_default();
+        let field = self.index.field(class, name);
+        StaticTarget {
+            describe: format!("the member `{name}` of the {} `{class}`", role.describe()),
+            storage: Storage::Automatic,
+            decl: None,
+            ty: field.map(|f| f.ty.clone()).unwrap_or_default(),
+            long_lived: true,
         }
     }
 
     fn report_store(&mut self, target: StaticTarget, v: &Value, span: Span) {
-        if target.through_pointer || !self.index.can_hold_pointer(&target.ty) {
+        if !self.index.can_hold_pointer(&target.ty) {
             return;
         }
+        self.consume(v);
         for f in &v.facts {
-            if self.seen.insert((span, f.origin)) {
-                self.events.push(Event::StaticStore {
+            if f.kind.is_request_scoped() && self.seen.insert((0, span, f.origin)) {
+                self.events.push(Event::Store {
                     target: target.clone(),
                     fact: f.clone(),
                     span,
@@ -400,7 +618,7 @@ impl<'a> FnAnalysis<'a> {
                 return Dest::Static(self.static_target(f, v));
             }
             if self.index.field(class, name).is_some() {
-                return Dest::Tracked(member_place(name));
+                return self.member(name);
             }
         }
         if let Some((f, v)) = self.index.global(name) {
@@ -408,12 +626,20 @@ impl<'a> FnAnalysis<'a> {
         }
         if self.class.is_some() {
             // A member of a base the run does not declare (an SDK class).
-            return Dest::Tracked(member_place(name));
+            return self.member(name);
         }
         Dest::Tracked(Place {
             root: Root::Name(name.to_owned()),
             path: vec![],
         })
+    }
+
+    /// The member `name` of `this`: tracked, or long-lived when the object outlives requests.
+    fn member(&self, name: &str) -> Dest {
+        match self.role {
+            Some(role) => Dest::Static(self.long_lived_member(name, role)),
+            None => Dest::Tracked(member_place(name)),
+        }
     }
 
     /// Where an lvalue expression writes.
@@ -427,10 +653,7 @@ impl<'a> FnAnalysis<'a> {
                 if let Some(t) = self.ref_bindings.get(id) {
                     return Dest::Static((**t).clone());
                 }
-                Dest::Tracked(Place {
-                    root: Root::Local(*id),
-                    path: vec![],
-                })
+                Dest::Tracked(Place::local(*id))
             }
             ExprKind::Name(n) => self.resolve_name(n),
             ExprKind::This => Dest::Tracked(Place {
@@ -443,7 +666,7 @@ impl<'a> FnAnalysis<'a> {
                     return match self.class {
                         Some(c) => match self.index.static_member(c, name) {
                             Some((f, v)) => Dest::Static(self.static_target(f, v)),
-                            None => Dest::Tracked(member_place(name)),
+                            None => self.member(name),
                         },
                         None => Dest::Tracked(member_place(name)),
                     };
@@ -452,11 +675,26 @@ impl<'a> FnAnalysis<'a> {
                     Dest::Tracked(p) => {
                         if *arrow {
                             // Through a local pointer: to static storage if it points there.
-                            if let Some(t) = read(st, &p).addr {
+                            if let Some(t) = read(&st.places, &p).addr {
                                 let mut t = (*t).clone();
                                 t.describe = format!("the field `{name}` of {}", t.describe);
                                 t.ty = self.field_type(&t.ty, name);
                                 return Dest::Static(t);
+                            }
+                            // Into an object that outlives requests.
+                            let owner = self.index.effective(&self.type_of(base));
+                            if let Some(role) = self.index.role(&owner.name) {
+                                return Dest::Static(StaticTarget {
+                                    describe: format!(
+                                        "the member `{name}` of the {} `{}`",
+                                        role.describe(),
+                                        owner.name
+                                    ),
+                                    storage: Storage::Automatic,
+                                    decl: None,
+                                    ty: self.field_type(&owner, name),
+                                    long_lived: true,
+                                });
                             }
                             Dest::Tracked(p.child(Seg::Arrow(name.clone())))
                         } else {
@@ -464,10 +702,13 @@ impl<'a> FnAnalysis<'a> {
                         }
                     }
                     Dest::Static(mut t) => {
-                        t.describe = format!("the field `{name}` of {}", t.describe);
-                        if *arrow {
-                            // `g_p->f = x` writes into the heap object `g_p` points to.
-                            t.through_pointer = true;
+                        if *arrow && !t.long_lived {
+                            // `g_p->f = x` writes into the object `g_p` points to.
+                            t.long_lived = true;
+                            t.describe =
+                                format!("the field `{name}` of the object {} points to", t.describe);
+                        } else {
+                            t.describe = format!("the field `{name}` of {}", t.describe);
                         }
                         t.ty = self.field_type(&t.ty, name);
                         Dest::Static(t)
@@ -479,22 +720,22 @@ impl<'a> FnAnalysis<'a> {
                 Dest::Tracked(p) => Dest::Tracked(p.child(Seg::Elem)),
                 Dest::Static(mut t) => {
                     let ty = self.index.effective(&t.ty);
-                    if ty.pointers > 0 && !ty.is_array {
-                        t.through_pointer = true; // `g_p[i] = x` writes into what g_p points to
+                    if ty.pointers > 0 && !ty.is_array && !t.long_lived {
+                        // `g_p[i] = x` writes into what `g_p` points to.
+                        t.long_lived = true;
+                        t.describe = format!("an element of the array {} points to", t.describe);
+                    } else {
+                        t.describe = format!("an element of {}", t.describe);
                     }
-                    t.describe = format!("an element of {}", t.describe);
                     t.ty = element_type(&ty);
                     Dest::Static(t)
                 }
                 Dest::Unknown => Dest::Unknown,
             },
-            ExprKind::Deref(inner) => {
-                let v = self.peek(inner, st);
-                match v.addr {
-                    Some(t) => Dest::Static((*t).clone()),
-                    None => Dest::Unknown,
-                }
-            }
+            ExprKind::Deref(inner) => match self.peek(inner, st).addr {
+                Some(t) => Dest::Static((*t).clone()),
+                None => Dest::Unknown,
+            },
             ExprKind::Cast { expr, .. } => self.dest(expr, st),
             _ => Dest::Unknown,
         }
@@ -508,31 +749,58 @@ impl<'a> FnAnalysis<'a> {
             .unwrap_or_default()
     }
 
-    /// The value of an expression without side effects (for place resolution).
+    /// The value of an expression without side effects (for place resolution and checks).
     fn peek(&self, e: &Expr, st: &State) -> Value {
         match &e.peel().kind {
             ExprKind::Local(id) => {
-                let mut v = read(
-                    st,
-                    &Place {
-                        root: Root::Local(*id),
-                        path: vec![],
-                    },
-                );
+                let mut v = read(&st.places, &Place::local(*id));
                 if v.addr.is_none() {
                     v.addr = self.ref_bindings.get(id).cloned();
                 }
                 v
             }
             ExprKind::AddrOf(inner) => match self.dest(inner, st) {
-                Dest::Static(t) => Value {
+                Dest::Static(t) if !t.long_lived => Value {
                     facts: vec![],
                     addr: Some(Rc::new(t)),
                 },
                 _ => Value::default(),
             },
+            ExprKind::Assign { lhs, .. } => self.peek(lhs, st),
+            ExprKind::Name(_) | ExprKind::Field { .. } | ExprKind::Index { .. } => {
+                match self.dest(e.peel(), st) {
+                    Dest::Tracked(p) => read(&st.places, &p),
+                    _ => Value::default(),
+                }
+            }
             _ => Value::default(),
         }
+    }
+
+    /// The pointer an expression holds itself, without what its parts hold: indexing a local
+    /// array of request pointers does not dereference any of them.
+    fn own_value(&self, e: &Expr, evaluated: &Value, st: &State) -> Value {
+        let local_array = matches!(e.peel().kind, ExprKind::Local(id)
+            if { let t = self.index.effective(&self.local_type(id)); t.is_array || (t.pointers == 0 && !t.is_unknown()) });
+        match self.dest(e, st) {
+            Dest::Tracked(p) if local_array || !p.path.is_empty() => {
+                let mut v = st.places.get(&p).cloned().unwrap_or_default();
+                v.absorb(evaluated.clone().only(|k| k == Kind::RequestData));
+                v
+            }
+            _ => evaluated.clone(),
+        }
+    }
+
+    /// What an argument makes reachable: for `&local`, the local's content (a struct holding
+    /// request pointers, a chunk array); otherwise the argument's value.
+    fn reach(&self, arg: &Expr, value: &Value, st: &State) -> Value {
+        if let ExprKind::AddrOf(inner) = &arg.peel().kind
+            && let Dest::Tracked(p) = self.dest(inner, st)
+        {
+            return value.clone().union(read(&st.places, &p));
+        }
+        value.clone()
     }
 
     // ------------------------------------------------------------ types
@@ -602,6 +870,7 @@ impl<'a> FnAnalysis<'a> {
                 t.pointers = t.pointers.saturating_sub(1);
                 t
             }
+            ExprKind::Index { base, .. } => element_type(&self.index.effective(&self.type_of(base))),
             ExprKind::Cast { ty, .. } => ty.clone(),
             ExprKind::Construct { ty, heap, .. } => {
                 let mut t = ty.clone();
@@ -610,17 +879,37 @@ impl<'a> FnAnalysis<'a> {
                 }
                 t
             }
+            ExprKind::Assign { lhs, .. } => self.type_of(lhs),
             _ => TypeRef::default(),
         }
     }
 
-    /// Is this call (`recv->method(...)` or `function(...)`) a catalogued source?
-    fn source_of(&self, callee: &Expr) -> Option<(Kind, Rc<str>)> {
+    /// A request-object fact for an expression whose declared type is a request interface.
+    fn typed_object(&self, e: &Expr) -> Option<Fact> {
+        let t = self.index.effective(&self.type_of(e));
+        if t.pointers == 0 && !t.is_ref {
+            return None;
+        }
+        if !self.index.catalog.request_object_types.contains(&t.name) {
+            return None;
+        }
+        Some(Fact {
+            kind: Kind::RequestObject,
+            origin: e.span,
+            api: Rc::from(format!("{}*", t.name)),
+            steps: Rc::new(Vec::new()),
+            ctx: None,
+        })
+    }
+
+    /// Is this call a catalogued source? Returns the source for `recv->method(...)` whose
+    /// receiver type fits, or a configured free function.
+    fn source_of(&self, callee: &Expr) -> Vec<&'a crate::catalog::Source> {
         let catalog = self.index.catalog;
         match &callee.peel().kind {
             ExprKind::Field { base, name, .. } => {
                 if !catalog.is_source_name(name) {
-                    return None;
+                    return Vec::new();
                 }
                 let recv = self.index.effective(&self.type_of(base));
                 let known = !recv.is_unknown();
@@ -628,7 +917,7 @@ impl<'a> FnAnalysis<'a> {
                     .sources
                     .iter()
                     .filter(|s| s.method == *name)
-                    .find(|s| {
+                    .filter(|s| {
                         if s.free_function && s.types.is_empty() {
                             return true;
                         }
@@ -641,17 +930,83 @@ impl<'a> FnAnalysis<'a> {
                                 && !s.require_type
                                 && !looks_like_iis_interface(&recv.name))
                     })
-                    .map(|s| (s.kind, Rc::from(s.method.as_str())))
+                    .collect()
             }
             ExprKind::Name(n) => {
                 let last = n.rsplit("::").next().unwrap_or(n);
                 catalog
                     .sources
                     .iter()
-                    .find(|s| s.method == last && s.free_function)
-                    .map(|s| (s.kind, Rc::from(s.method.as_str())))
+                    .filter(|s| s.method == last && s.free_function)
+                    .collect()
             }
-            _ => None,
+            _ => Vec::new(),
+        }
+    }
+
+    // ------------------------------------------------------------ uses
+
+    /// The value is used: its allocations are not dead.
+    fn consume(&mut self, v: &Value) {
+        for f in &v.facts {
+            if f.kind == Kind::RequestMemory {
+                self.used.insert(f.origin);
+            }
+        }
+    }
+
+    /// A read of a request-scoped value: reported when its context was completed on this path.
+    fn check_completed(&mut self, v: &Value, span: Span, st: &mut State) {
+        if st.completed.is_empty() {
+            return;
+        }
+        for f in &v.facts {
+            if !f.kind.is_request_scoped() {
+                continue;
+            }
+            if let Some(c) = st
+                .completed
+                .iter_mut()
+                .find(|c| c.ctx == f.ctx && !c.reported)
+            {
+                c.reported = true;
+                let (call, api) = (c.call, c.api.clone());
+                if self.seen.insert((1, span, call)) {
+                    self.events.push(Event::UseAfterCompletion {
+                        fact: f.clone(),
+                        span,
+                        completion: call,
+                        completion_api: api,
+                    });
+                }
+            }
+        }
+    }
+
+    /// A dereference or write through request memory: reported when not NULL-checked since
+    /// its allocation on this path (once per allocation and path).
+    fn check_unchecked(&mut self, v: &Value, span: Span, st: &mut State) {
+        for f in &v.facts {
+            if f.kind == Kind::RequestMemory && st.unchecked.remove(&f.origin) {
+                if self.seen.insert((2, span, f.origin)) {
+                    self.events.push(Event::Unchecked {
+                        fact: f.clone(),
+                        span,
+                    });
+                }
+            }
+        }
+    }
+
+    /// A condition tests these values against NULL: their allocations are checked.
+    fn mark_checked(&self, cond: &Expr, st: &mut State) {
+        let mut tested: Vec<&Expr> = Vec::new();
+        null_tested(cond, &mut tested);
+        for e in tested {
+            let v = self.peek(e, st);
+            for f in &v.facts {
+                st.unchecked.remove(&f.origin);
+            }
         }
     }
 
@@ -660,140 +1015,124 @@ impl<'a> FnAnalysis<'a> {
     fn eval(&mut self, e: &Expr, st: &mut State) -> Value {
         match &e.kind {
             ExprKind::Local(id) => {
-                let mut v = read(
-                    st,
-                    &Place {
-                        root: Root::Local(*id),
-                        path: vec![],
-                    },
-                );
+                let mut v = read(&st.places, &Place::local(*id));
                 if v.addr.is_none() {
                     v.addr = self.ref_bindings.get(id).cloned();
                 }
-                v
-            }
-            ExprKind::Name(_) | ExprKind::This => match self.dest(e, st) {
-                Dest::Tracked(p) => read(st, &p),
-                _ => Value::default(),
-            },
-            ExprKind::Field { base, .. } => {
-                self.eval(base, st);
-                match self.dest(e, st) {
-                    // `read` also sees a request-scoped aggregate the field is part of.
-                    Dest::Tracked(p) => read(st, &p),
-                    _ => Value::default(),
+                let l = self.func.local(*id);
+                if l.ty.is_array && l.storage == Storage::Automatic && self.is_byte_buffer(&l.ty) {
+                    v.absorb(Value::of(Fact {
+                        kind: Kind::Borrowed,
+                        origin: l.span,
+                        api: Rc::from(format!("the stack array `{}`", l.name)),
+                        steps: Rc::new(Vec::new()),
+                        ctx: None,
+                    }));
                 }
+                self.read_done(e, v, st)
+            }
+            ExprKind::Name(_) | ExprKind::This => {
+                let v = match self.dest(e, st) {
+                    Dest::Tracked(p) => read(&st.places, &p),
+                    _ => Value::default(),
+                };
+                self.read_done(e, v, st)
+            }
+            ExprKind::Field { base, arrow, .. } => {
+                let base_v = self.eval(base, st);
+                if *arrow {
+                    self.consume(&base_v);
+                    self.check_unchecked(&base_v, e.span, st);
+                }
+                let mut v = match self.dest(e, st) {
+                    // `read` also sees a request-scoped aggregate the field is part of.
+                    Dest::Tracked(p) => read(&st.places, &p),
+                    _ => Value::default(),
+                };
+                // A field of request data is request data (`pRaw->pRawUrl`,
+                // `pRaw->CookedUrl.pFullUrl`).
+                v.absorb(base_v.only(|k| k == Kind::RequestData));
+                self.read_done(e, v, st)
             }
             ExprKind::Index { base, index } => {
                 self.eval(index, st);
-                self.eval(base, st);
-                match self.dest(e, st) {
-                    Dest::Tracked(p) => read(st, &p),
+                let base_v = self.eval(base, st);
+                let own = self.own_value(base, &base_v, st);
+                self.consume(&own);
+                self.check_unchecked(&own, e.span, st);
+                let mut v = match self.dest(e, st) {
+                    Dest::Tracked(p) => read(&st.places, &p),
                     _ => Value::default(),
-                }
+                };
+                // An element of request data (`KnownHeaders[i]`) is request data.
+                v.absorb(base_v.only(|k| k == Kind::RequestData));
+                v
             }
             ExprKind::Deref(inner) => {
-                self.eval(inner, st);
-                Value::default() // the pointee's content
+                let v = self.eval(inner, st);
+                self.consume(&v);
+                self.check_unchecked(&v, e.span, st);
+                v.only(|k| k == Kind::RequestData)
             }
-            ExprKind::AddrOf(inner) => {
-                if let Dest::Static(t) = self.dest(inner, st)
-                    && !t.through_pointer
-                {
-                    // `&g_p`, `&g_arr[2]`: the address of static storage.
-                    self.eval(inner, st);
-                    return Value {
-                        facts: vec![],
-                        addr: Some(Rc::new(t)),
-                    };
-                }
-                match &inner.peel().kind {
-                    // `&p[n]` and `&*p` are addresses inside what `p` points to.
-                    ExprKind::Index { base, index } => {
-                        self.eval(index, st);
-                        self.eval(base, st)
-                    }
-                    ExprKind::Deref(x) => self.eval(x, st),
-                    _ => {
-                        self.eval(inner, st);
-                        Value::default()
-                    }
-                }
-            }
+            ExprKind::AddrOf(inner) => self.address_of(inner, st),
             ExprKind::Call { callee, args } => self.call(e, callee, args, st),
             ExprKind::Construct {
                 ty,
                 args,
                 placement,
                 heap,
-            } => {
-                let place_v = placement
-                    .iter()
-                    .fold(Value::default(), |acc, p| acc.union(self.eval(p, st)));
-                let arg_vs: Vec<Value> = args.iter().map(|a| self.eval(a, st)).collect();
-                if !placement.is_empty() {
-                    return place_v; // placement new returns its buffer
-                }
-                if *heap || self.index.is_content_type(ty) {
-                    return Value::default();
-                }
-                let eff = self.index.effective(ty);
-                if self.index.is_view_type(&ty.name)
-                    || self.index.catalog.smart_pointers.contains(&ty.name)
-                    || self.index.catalog.transparent.contains(&ty.name)
-                    || eff.pointers > 0
-                {
-                    return arg_vs.into_iter().next().unwrap_or_default();
-                }
-                if !self.index.can_hold_pointer(ty) {
-                    return Value::default();
-                }
-                // An aggregate built from request-scoped parts holds them.
-                arg_vs
-                    .into_iter()
-                    .fold(Value::default(), |acc, v| acc.union(without_addr(v)))
-            }
+            } => self.construct(e, ty, args, placement, *heap, st),
             ExprKind::Assign { lhs, rhs, compound } => {
                 let rv = self.eval(rhs, st);
+                self.eval_target(lhs, st);
                 let v = match compound {
                     None => rv,
-                    Some(BinOp::Add) => self.eval(lhs, st).union(without_addr(rv)),
-                    Some(BinOp::Sub) => self.eval(lhs, st),
-                    Some(BinOp::Other) => {
-                        self.eval(lhs, st);
-                        Value::default()
-                    }
+                    Some(BinOp::Add) => self.peek(lhs, st).union(without_addr(rv)),
+                    Some(BinOp::Sub) => self.peek(lhs, st).union(rv.as_number()),
+                    Some(_) => self.peek(lhs, st).as_number().union(rv.as_number()),
                 };
                 self.store(lhs, v.clone(), e.span, st);
                 v
             }
             ExprKind::Binary { op, lhs, rhs } => {
                 let l = self.eval(lhs, st);
+                if matches!(op, BinOp::And | BinOp::Or) {
+                    // `p && p[0]`: the right side runs after the left side's test.
+                    self.mark_checked(lhs, st);
+                }
                 let r = self.eval(rhs, st);
                 match op {
                     // Pointer arithmetic keeps the pointer's provenance.
                     BinOp::Add => without_addr(l).union(without_addr(r)),
                     // `p - n` is a pointer; `p - q` a distance.
-                    BinOp::Sub if r.facts.is_empty() => without_addr(l),
-                    _ => Value::default(),
+                    BinOp::Sub if !r.has(Kind::is_request_scoped) => without_addr(l).union(r.as_number()),
+                    _ => l.as_number().union(r.as_number()),
                 }
             }
-            ExprKind::Unary(inner) => {
-                self.eval(inner, st);
-                Value::default()
-            }
+            ExprKind::Unary { expr, .. } => self.eval(expr, st).as_number(),
             ExprKind::IncDec(inner) => self.eval(inner, st),
             ExprKind::Cast { ty, expr, .. } => {
-                let v = self.eval(expr, st);
+                let mut v = self.eval(expr, st);
                 let t = self.index.effective(ty);
                 if !t.is_unknown() && !self.index.can_hold_pointer(&t) {
-                    Value::default() // `(DWORD)(...)`: a number now
-                } else {
-                    v
+                    return v.as_number(); // `(DWORD)(...)`: a number now
                 }
+                // `(LPCSTR)strLocal`: the data of a local string.
+                if t.pointers > 0
+                    && let Some(f) = self.local_string_data(expr, e.span, "cast")
+                {
+                    v.absorb(Value::of(f));
+                }
+                if let Some(f) = self.typed_object(e)
+                    && !v.has(|k| k == Kind::RequestObject)
+                {
+                    v.absorb(Value::of(f));
+                }
+                v
             }
             ExprKind::Cond { cond, then, else_ } => {
                 self.eval(cond, st);
+                self.mark_checked(cond, st);
                 let a = self.eval(then, st);
                 let b = self.eval(else_, st);
                 a.union(b)
@@ -811,101 +1150,494 @@ impl<'a> FnAnalysis<'a> {
             }),
             ExprKind::Lit(_) => Value::default(),
             ExprKind::Delete { expr, .. } => {
-                self.eval(expr, st);
+                let v = self.eval(expr, st);
+                self.consume(&v);
+                self.freed(&v, e.span, "delete");
                 Value::default()
             }
             ExprKind::Lambda { captures, .. } => {
                 // A closure holding request-scoped captures is request-scoped.
                 let mut v = Value::default();
                 for c in captures {
-                    let ce = Expr::new(
-                        match self.func.locals.iter().rposition(|l| l.name == c.name) {
-                            Some(id) => ExprKind::Local(id as LocalId),
-                            None => ExprKind::Name(c.name.clone()),
-                        },
-                        c.span,
-                    );
-                    v.absorb(without_addr(self.eval(&ce, st)));
+                    let kind = match self.func.locals.iter().rposition(|l| l.name == c.name) {
+                        Some(id) => ExprKind::Local(id as LocalId),
+                        None => ExprKind::Name(c.name.clone()),
+                    };
+                    let cv = self.eval(&Expr::new(kind, c.span), st);
+                    v.absorb(without_addr(cv.only(|k| k != Kind::Borrowed)));
                 }
+                self.consume(&v);
                 v
             }
             ExprKind::Opaque(items) => {
                 for i in items {
-                    self.eval(i, st);
+                    let v = self.eval(i, st);
+                    self.consume(&v);
                 }
                 Value::default()
             }
         }
     }
 
+    /// After reading a variable: add the request-object fact of a request-typed variable, and
+    /// report a read after completion.
+    fn read_done(&mut self, e: &Expr, mut v: Value, st: &mut State) -> Value {
+        if !v.has(|k| k == Kind::RequestObject)
+            && let Some(f) = self.typed_object(e)
+        {
+            v.absorb(Value::of(f));
+        }
+        self.check_completed(&v, e.span, st);
+        v
+    }
+
+    /// Evaluate the parts of an assignment's target that are read: `p[i] = x` reads `p` and `i`,
+    /// `p->f = x` reads `p`; `s.f = x` reads nothing.
+    fn eval_target(&mut self, lhs: &Expr, st: &mut State) {
+        match &lhs.kind {
+            ExprKind::Index { base, index } => {
+                self.eval(index, st);
+                if let Dest::Tracked(_) | Dest::Unknown = self.dest(base, st) {
+                    let v = self.eval(base, st);
+                    let own = self.own_value(base, &v, st);
+                    self.consume(&own);
+                    self.check_unchecked(&own, lhs.span, st);
+                }
+            }
+            ExprKind::Deref(inner) => {
+                let v = self.eval(inner, st);
+                self.consume(&v);
+                self.check_unchecked(&v, lhs.span, st);
+            }
+            ExprKind::Field { base, arrow, .. } => {
+                if *arrow {
+                    if !matches!(base.peel().kind, ExprKind::This) {
+                        let v = self.eval(base, st);
+                        self.consume(&v);
+                        self.check_unchecked(&v, lhs.span, st);
+                    }
+                } else {
+                    self.eval_target(base, st);
+                }
+            }
+            ExprKind::Cast { expr, .. } => self.eval_target(expr, st),
+            _ => {}
+        }
+    }
+
+    fn address_of(&mut self, inner: &Expr, st: &mut State) -> Value {
+        if let Dest::Static(t) = self.dest(inner, st)
+            && !t.long_lived
+        {
+            // `&g_p`, `&g_arr[2]`: the address of static storage.
+            self.eval_target(inner, st);
+            return Value {
+                facts: vec![],
+                addr: Some(Rc::new(t)),
+            };
+        }
+        match &inner.peel().kind {
+            // `&p[n]` and `&*p` are addresses inside what `p` points to; `&v[0]` of a local
+            // vector is its data.
+            ExprKind::Index { base, index } => {
+                self.eval(index, st);
+                let mut v = self.eval(base, st);
+                if let Some(f) = self.local_string_data(base, inner.span, "&v[0]") {
+                    v.absorb(Value::of(f));
+                }
+                v.only(|k| k != Kind::RequestInput)
+            }
+            ExprKind::Deref(x) => self.eval(x, st),
+            _ => {
+                self.eval_target(inner, st);
+                Value::default()
+            }
+        }
+    }
+
+    fn construct(
+        &mut self,
+        e: &Expr,
+        ty: &TypeRef,
+        args: &[Expr],
+        placement: &[Expr],
+        heap: bool,
+        st: &mut State,
+    ) -> Value {
+        let place_v = placement
+            .iter()
+            .fold(Value::default(), |acc, p| acc.union(self.eval(p, st)));
+        let arg_vs: Vec<Value> = args.iter().map(|a| self.eval(a, st)).collect();
+        if !placement.is_empty() {
+            self.consume(&place_v);
+            return place_v; // placement new returns its buffer
+        }
+        if self.index.catalog.threads.contains_key(&ty.name) {
+            // `std::thread t(Worker, pHttpContext)`
+            self.handoff(e.span, &ty.name, None, args, &arg_vs, st);
+            return Value::default();
+        }
+        if heap || self.index.is_content_type(ty) {
+            arg_vs.iter().for_each(|v| self.consume(v));
+            return Value::default();
+        }
+        let eff = self.index.effective(ty);
+        if self.index.is_view_type(&ty.name)
+            || self.index.catalog.smart_pointers.contains(&ty.name)
+            || self.index.catalog.transparent.contains(&ty.name)
+            || eff.pointers > 0
+        {
+            return arg_vs.into_iter().next().unwrap_or_default();
+        }
+        if !self.index.can_hold_pointer(ty) {
+            return arg_vs
+                .into_iter()
+                .fold(Value::default(), |acc, v| acc.union(v.as_number()));
+        }
+        // An aggregate built from request-scoped parts holds them.
+        arg_vs
+            .into_iter()
+            .fold(Value::default(), |acc, v| acc.union(without_addr(v)))
+    }
+
     fn call(&mut self, e: &Expr, callee: &Expr, args: &[Expr], st: &mut State) -> Value {
-        // Evaluate the receiver and the arguments first (their effects happen before the call).
-        match &callee.peel().kind {
-            ExprKind::Field { base, .. } => {
-                self.eval(base, st);
+        // The receiver and the arguments are evaluated first.
+        let (recv, recv_v) = match &callee.peel().kind {
+            ExprKind::Field { base, arrow, .. } => {
+                let v = self.eval(base, st);
+                if *arrow {
+                    self.check_unchecked(&v, e.span, st);
+                }
+                (Some(&**base), v)
             }
             _ => {
                 self.eval(callee, st);
+                (None, Value::default())
             }
-        }
-        let arg_vs: Vec<Value> = args.iter().map(|a| self.eval(a, st)).collect();
-        if let Some((kind, api)) = self.source_of(callee) {
-            return Value {
-                facts: vec![Fact {
-                    kind,
-                    origin: e.span,
-                    api,
-                    steps: Rc::new(Vec::new()),
-                }],
-                addr: None,
-            };
-        }
-        let catalog = self.index.catalog;
-        let Some(name) = callee.callee_name() else {
-            return Value::default();
         };
-        match &callee.peel().kind {
-            ExprKind::Field { base, .. } => {
-                // `g_list.push_back(p)`, `g_atom.store(p)`: a store into the receiver.
-                if catalog.store_methods.contains(name) {
-                    let v = arg_vs.iter().fold(Value::default(), |acc, v| {
-                        acc.union(without_addr(v.clone()))
-                    });
-                    match self.dest(base, st) {
-                        Dest::Static(t) => self.report_store(t, &v, e.span),
-                        Dest::Tracked(p) => {
-                            let ty = self.type_of(base);
-                            if self.index.can_hold_pointer(&ty) && !v.facts.is_empty() {
-                                weak_assign(st, p.child(Seg::Elem), v);
-                            }
+        let arg_vs: Vec<Value> = args.iter().map(|a| self.eval(a, st)).collect();
+        let catalog = self.index.catalog;
+        let name = callee.callee_name().unwrap_or("");
+
+        // Sources: return values and out-parameters.
+        let sources = self.source_of(callee);
+        let ctx = recv_v
+            .facts
+            .iter()
+            .find(|f| f.kind == Kind::RequestObject)
+            .and_then(|f| f.ctx);
+        let mut result = Value::default();
+        for s in &sources {
+            let fact = Fact {
+                kind: s.kind,
+                origin: e.span,
+                api: Rc::from(s.method.as_str()),
+                steps: Rc::new(Vec::new()),
+                ctx: if s.new_context { Some(e.span) } else { ctx },
+            };
+            if s.kind == Kind::RequestMemory && !self.allocs.iter().any(|a| a.0 == e.span) {
+                self.allocs
+                    .push((e.span, fact.api.clone(), self.cur_block));
+            }
+            if s.kind == Kind::RequestMemory {
+                st.unchecked.insert(e.span);
+            }
+            match s.out_arg {
+                Some(i) => {
+                    if let Some(ExprKind::AddrOf(target)) = args.get(i).map(|a| &a.peel().kind) {
+                        let ty = self.type_of(target);
+                        let v = self.convert_for(&ty, Value::of(fact));
+                        self.store(target, v, e.span, st);
+                    }
+                }
+                None => result.absorb(Value::of(fact)),
+            }
+        }
+        if recv.is_some() && !sources.is_empty() {
+            // A getter of the request reads its receiver; the rest is not a use.
+            return result;
+        }
+
+        // Everything passed to a call is used by it (through `&local` too).
+        self.consume(&recv_v);
+        for (a, v) in args.iter().zip(&arg_vs) {
+            let reach = self.reach(a, v, st);
+            self.consume(&reach);
+        }
+
+        if let Some(base) = recv {
+            let recv_is_request = recv_v.has(|k| k == Kind::RequestObject);
+            // Completion of a request context.
+            if catalog.completion_methods.contains(name) && self.receiver_may_be_context(base) {
+                let mut ctxs: Vec<Option<Span>> = recv_v
+                    .facts
+                    .iter()
+                    .filter(|f| f.kind == Kind::RequestObject)
+                    .map(|f| f.ctx)
+                    .collect();
+                if name == "ReleaseClonedContext" {
+                    // Always a child context. When where it was cloned is not known here, the
+                    // receiver becomes a child context of its own from now on.
+                    ctxs.retain(Option::is_some);
+                    if ctxs.is_empty() {
+                        ctxs.push(Some(e.span));
+                        if let Dest::Tracked(p) = self.dest(base, st) {
+                            let child = Fact {
+                                kind: Kind::RequestObject,
+                                origin: base.span,
+                                api: Rc::from("IHttpContext*"),
+                                steps: Rc::new(Vec::new()),
+                                ctx: Some(e.span),
+                            };
+                            assign(st, p, Value::of(child));
                         }
-                        Dest::Unknown => {}
                     }
                 }
-                Value::default()
+                if ctxs.is_empty() {
+                    ctxs.push(None);
+                }
+                for ctx in ctxs {
+                    st.completed.retain(|c| c.ctx != ctx);
+                    st.completed.push(Completion {
+                        ctx,
+                        call: e.span,
+                        api: Rc::from(name),
+                        reported: false,
+                    });
+                }
+                return Value::default();
             }
-            ExprKind::Name(_) => {
-                if let Some(sf) = catalog.store_functions.iter().find(|s| s.name == name)
-                    && let (Some(dest), Some(val)) = (args.get(sf.dest), arg_vs.get(sf.value))
-                {
-                    // `InterlockedExchangePointer(&g_p, p)`: a store into `*dest`.
-                    let d = self.peek(dest, st);
-                    if let Some(t) = d.addr {
-                        let v = val.clone();
-                        self.report_store((*t).clone(), &v, e.span);
+            // IIS methods that keep a pointer to a buffer.
+            if let Some(sink) = catalog.buffer_sinks.get(name)
+                && (recv_is_request || self.receiver_may_be_iis(base))
+                && sink
+                    .async_arg
+                    .is_none_or(|i| args.get(i).is_some_and(is_true_like))
+                && let (Some(arg), Some(v)) = (args.get(sink.arg), arg_vs.get(sink.arg))
+            {
+                let reach = self.reach(arg, v, st);
+                for f in reach.facts.iter().filter(|f| f.kind == Kind::Borrowed) {
+                    if self.seen.insert((3, e.span, f.origin)) {
+                        self.events.push(Event::Borrowed {
+                            fact: f.clone(),
+                            span: e.span,
+                            sink: name.to_owned(),
+                        });
                     }
-                    return Value::default();
                 }
-                if let Some(&i) = catalog.propagate.get(name) {
-                    return arg_vs.get(i).cloned().map(without_addr).unwrap_or_default();
-                }
-                if self.index.is_view_type(name) {
-                    // `std::string_view(p)`: a view of the same memory.
-                    return arg_vs.into_iter().next().unwrap_or_default();
-                }
-                Value::default()
             }
-            _ => Value::default(),
+            // Handing request memory to an IIS API is a use of it.
+            if recv_is_request {
+                for (a, v) in args.iter().zip(&arg_vs) {
+                    let reach = self.reach(a, v, st);
+                    self.consume(&reach);
+                    self.check_unchecked(&reach, e.span, st);
+                }
+            }
+            // `g_list.push_back(p)`, `g_atom.store(p)`: a store into the receiver (a library
+            // container; a class of the project has its own method bodies).
+            let recv_class = self.index.effective(&self.type_of(base));
+            if catalog.store_methods.contains(name) && !self.index.is_class(&recv_class.name) {
+                let v = arg_vs
+                    .iter()
+                    .fold(Value::default(), |acc, v| acc.union(without_addr(v.clone())));
+                let through_pointer = matches!(&callee.peel().kind, ExprKind::Field { arrow: true, .. });
+                match self.dest(base, st) {
+                    Dest::Static(mut t) => {
+                        if through_pointer && !t.long_lived {
+                            t.long_lived = true;
+                            t.describe = format!("the container {} points to", t.describe);
+                        }
+                        self.report_store(t, &v, e.span)
+                    }
+                    Dest::Tracked(p) => {
+                        let ty = self.type_of(base);
+                        if self.index.can_hold_pointer(&ty) && !v.facts.is_empty() {
+                            weak_assign(&mut st.places, p.child(Seg::Elem), v);
+                        }
+                    }
+                    Dest::Unknown => {}
+                }
+                return Value::default();
+            }
+            // `s.c_str()` of a local string: a buffer that dies with the string.
+            if matches!(name, "c_str" | "data" | "GetString" | "GetBuffer" | "GetData")
+                && let Some(f) = self
+                    .local_string_data(base, e.span, name)
+                    .or_else(|| self.foreign_string_data(base, e.span, name))
+            {
+                return Value::of(f);
+            }
+            return Value::default();
+        }
+
+        // Free functions.
+        if let Some(sf) = catalog.store_functions.iter().find(|s| s.name == name)
+            && let (Some(dest), Some(val)) = (args.get(sf.dest), arg_vs.get(sf.value))
+        {
+            // `InterlockedExchangePointer(&g_p, p)`: a store into `*dest`.
+            if let Some(t) = self.peek(dest, st).addr {
+                self.report_store((*t).clone(), &val.clone(), e.span);
+            }
+            return Value::default();
+        }
+        if let Some(threads) = catalog.threads.get(name) {
+            self.handoff(e.span, name, threads.as_deref(), args, &arg_vs, st);
+            return Value::default();
+        }
+        if let Some(&i) = catalog.free_functions.get(name)
+            && let Some(v) = arg_vs.get(i)
+        {
+            self.freed(v, e.span, name);
+        }
+        if catalog.dest_functions.contains(name)
+            && let Some(v) = arg_vs.first()
+        {
+            self.check_unchecked(v, e.span, st);
+        }
+        if is_null_check_macro(name) {
+            // `IfNullGo(p)`, `ErrorIf(NULL == (p = ...), hr)`: a NULL check that may jump.
+            for a in args {
+                self.mark_checked(a, st);
+                if name.contains("NULL") || name.contains("Null") {
+                    let v = self.peek(a, st);
+                    for f in &v.facts {
+                        st.unchecked.remove(&f.origin);
+                    }
+                }
+            }
+        }
+        if let Some(&i) = catalog.propagate.get(name) {
+            return arg_vs.get(i).cloned().map(without_addr).unwrap_or_default();
+        }
+        if self.index.is_view_type(name) {
+            // `std::string_view(p)`: a view of the same memory.
+            return arg_vs.into_iter().next().unwrap_or_default();
+        }
+        Value::default()
+    }
+
+    /// Could this receiver be a request context (for completion calls)?
+    fn receiver_may_be_context(&self, base: &Expr) -> bool {
+        let t = self.index.effective(&self.type_of(base));
+        t.is_unknown()
+            || t.name.starts_with("IHttpContext")
+            || self.index.derives_from(&t.name, &["IHttpContext".to_owned()])
+    }
+
+    /// Could this receiver be an IIS interface (not a class of the project)?
+    fn receiver_may_be_iis(&self, base: &Expr) -> bool {
+        let t = self.index.effective(&self.type_of(base));
+        t.is_unknown() || looks_like_iis_interface(&t.name) || !self.index.is_class(&t.name)
+    }
+
+    /// `s.c_str()`, `(LPCSTR)s`, `&v[0]` on a local string or vector: its data, which dies
+    /// with the local.
+    fn local_string_data(&self, base: &Expr, span: Span, how: &str) -> Option<Fact> {
+        let ExprKind::Local(id) = base.peel().kind else {
+            return None;
+        };
+        let l = self.func.local(id);
+        let ty = self.index.effective(&self.local_type(id));
+        if l.storage != Storage::Automatic || l.is_param || !self.index.is_content_type(&ty) {
+            return None;
+        }
+        let _ = how;
+        Some(Fact {
+            kind: Kind::Borrowed,
+            origin: span,
+            api: Rc::from(format!("the data of the local `{}`", l.name)),
+            steps: Rc::new(Vec::new()),
+            ctx: None,
+        })
+    }
+
+    /// `m_pOther->str.c_str()`: data of a string owned by another object, reached through a
+    /// pointer member.
+    fn foreign_string_data(&self, base: &Expr, span: Span, _how: &str) -> Option<Fact> {
+        let ExprKind::Field {
+            base: owner,
+            arrow: false,
+            name,
+        } = &base.peel().kind
+        else {
+            return None;
+        };
+        let ExprKind::Field {
+            base: holder,
+            arrow: true,
+            name: member,
+        } = &owner.peel().kind
+        else {
+            return None;
+        };
+        // The pointer is a member of this object (not a local, not a global).
+        let is_member = match &holder.peel().kind {
+            ExprKind::Name(n) => {
+                self.class.is_some() && matches!(self.resolve_name(n), Dest::Tracked(_))
+            }
+            ExprKind::Field { base, .. } => matches!(base.peel().kind, ExprKind::This),
+            _ => false,
+        };
+        let ty = self.index.effective(&self.type_of(base));
+        if !is_member || !self.index.is_content_type(&ty) {
+            return None;
+        }
+        Some(Fact {
+            kind: Kind::Borrowed,
+            origin: span,
+            api: Rc::from(format!("the data of `{member}.{name}`, owned by another object")),
+            steps: Rc::new(Vec::new()),
+            ctx: None,
+        })
+    }
+
+    fn is_byte_buffer(&self, ty: &TypeRef) -> bool {
+        let t = self.index.effective(ty);
+        t.pointers == 0 && self.index.catalog.scalar_types.contains(&t.name)
+    }
+
+    fn freed(&mut self, v: &Value, span: Span, func: &str) {
+        for f in &v.facts {
+            if matches!(f.kind, Kind::RequestMemory | Kind::RequestData)
+                && self.seen.insert((4, span, f.origin))
+            {
+                self.events.push(Event::Freed {
+                    fact: f.clone(),
+                    span,
+                    func: func.to_owned(),
+                });
+            }
+        }
+    }
+
+    fn handoff(
+        &mut self,
+        span: Span,
+        sink: &str,
+        which: Option<&[usize]>,
+        args: &[Expr],
+        arg_vs: &[Value],
+        st: &State,
+    ) {
+        for (i, (a, v)) in args.iter().zip(arg_vs).enumerate() {
+            if which.is_some_and(|w| !w.contains(&i)) {
+                continue;
+            }
+            let reach = self.reach(a, v, st);
+            for f in reach.facts.iter().filter(|f| f.kind.is_request_scoped()) {
+                if self.handoffs.iter().any(|h| h.span == span && h.fact.same(f)) {
+                    continue;
+                }
+                self.handoffs.push(PendingHandoff {
+                    sink: sink.to_owned(),
+                    fact: f.clone(),
+                    span,
+                    block: self.cur_block,
+                    in_terminator: self.in_terminator,
+                    result_local: None,
+                });
+            }
         }
     }
 
@@ -913,23 +1645,130 @@ impl<'a> FnAnalysis<'a> {
         match self.dest(lhs, st) {
             Dest::Static(t) => self.report_store(t, &v, span),
             Dest::Tracked(p) => {
+                let into_caller = matches!(p.root, Root::Local(id) if self.func.local(id).is_ref);
+                if !p.is_local_storage() || into_caller {
+                    self.consume(&v); // into a member, another object or the caller's: used
+                }
                 let ty = self.type_of(lhs);
-                let keep = ty.is_unknown()
-                    || (self.index.can_hold_pointer(&ty)
-                        && !self.index.is_content_type(&self.index.effective(&ty)));
-                let v = if keep {
-                    let desc = describe_expr(self.func, lhs);
-                    v.with_step(span, || format!("assigned to `{desc}` here"))
-                } else {
-                    Value::default()
-                };
+                let v = self.convert_for(&ty, v);
+                let desc = describe_expr(self.func, lhs);
+                let v = v.with_step(span, || format!("assigned to `{desc}` here"));
                 match p.path.last() {
                     // An element of an array or container: may-update.
-                    Some(Seg::Elem) => weak_assign(st, p, v),
+                    Some(Seg::Elem) => weak_assign(&mut st.places, p, v),
                     _ => assign(st, p, v),
                 }
             }
-            Dest::Unknown => {}
+            Dest::Unknown => self.consume(&v),
+        }
+    }
+
+    // ------------------------------------------------------------ after the dataflow
+
+    /// Thread hand-offs: allowed in a request notification that returns
+    /// `RQ_NOTIFICATION_PENDING` on every path after a successful hand-off.
+    fn judge_handoffs(&mut self) {
+        let ret = self.func.ret.name.as_str();
+        let handoffs = std::mem::take(&mut self.handoffs);
+        for h in handoffs {
+            let reason = match ret {
+                "GLOBAL_NOTIFICATION_STATUS" => Some(HandoffReason::GlobalNotification),
+                "REQUEST_NOTIFICATION_STATUS" => self.first_non_pending_return(&h),
+                // Not a notification: whether its caller pends is not known here.
+                _ => None,
+            };
+            if let Some(reason) = reason
+                && self.seen.insert((5, h.span, h.fact.origin))
+            {
+                self.events.push(Event::Handoff {
+                    sink: h.sink,
+                    fact: h.fact,
+                    span: h.span,
+                    reason,
+                });
+            }
+        }
+    }
+
+    /// The first `return` reachable after the hand-off (on a path where it succeeded) that does
+    /// not return `RQ_NOTIFICATION_PENDING`.
+    fn first_non_pending_return(&self, h: &PendingHandoff) -> Option<HandoffReason> {
+        let cfg = &self.func.body;
+        let mut seen = vec![false; cfg.blocks.len()];
+        let mut todo: Vec<BlockId> = Vec::new();
+        let start = &cfg.blocks[h.block as usize];
+        // Successors of the hand-off's block, without the edge where it failed.
+        let first = self.success_edges(start, h, true);
+        if let Terminator::Return { value, span } = &start.term {
+            if !returns_pending(value.as_ref()) {
+                return Some(HandoffReason::Returns(*span));
+            }
+            return None;
+        }
+        todo.extend(first);
+        while let Some(b) = todo.pop() {
+            if std::mem::replace(&mut seen[b as usize], true) {
+                continue;
+            }
+            let block = &cfg.blocks[b as usize];
+            if let Terminator::Return { value, span } = &block.term {
+                if !returns_pending(value.as_ref()) {
+                    return Some(HandoffReason::Returns(*span));
+                }
+                continue;
+            }
+            todo.extend(self.success_edges(block, h, false));
+        }
+        None
+    }
+
+    /// The successors of `block` on paths where the hand-off `h` succeeded.
+    fn success_edges(&self, block: &Block, h: &PendingHandoff, at_start: bool) -> Vec<BlockId> {
+        let exit = self.func.body.exit;
+        if let Terminator::Branch { cond, then, else_ } = &block.term {
+            let tests = |e: &Expr| {
+                (at_start && h.in_terminator && e.span == h.span)
+                    || matches!((h.result_local, &e.peel().kind), (Some(l), ExprKind::Local(x)) if l == *x)
+            };
+            if let Some(success_is_true) = success_polarity(cond, &tests) {
+                return vec![if success_is_true { *then } else { *else_ }];
+            }
+        }
+        block.term.successors(exit)
+    }
+
+    /// Allocations never used (dead) and allocations in request-driven unbounded loops.
+    fn judge_allocations(&mut self) {
+        let cfg = &self.func.body;
+        for (origin, api, block) in std::mem::take(&mut self.allocs) {
+            if !self.used.contains(&origin) {
+                self.events.push(Event::DeadAlloc {
+                    origin,
+                    api: api.clone(),
+                });
+            }
+            for l in &cfg.loops {
+                if !l.has_condition || !l.blocks.contains(&block) {
+                    continue;
+                }
+                let Some(input) = self.loop_input.get(&l.head) else {
+                    continue;
+                };
+                if loop_is_bounded(cfg, l) {
+                    continue;
+                }
+                let cond = match &cfg.blocks[l.head as usize].term {
+                    Terminator::Branch { cond, .. } => cond.span,
+                    _ => continue,
+                };
+                self.events.push(Event::InLoop {
+                    origin,
+                    api: api.clone(),
+                    cond,
+                    input: input.clone(),
+                });
+                break;
+            }
         }
     }
 }
@@ -976,11 +1815,185 @@ fn member_place(name: &str) -> Place {
     }
 }
 
+fn is_zero_like(e: &Expr) -> bool {
+    matches!(
+        e.peel().kind,
+        ExprKind::Lit(Lit::Null | Lit::Zero | Lit::Bool(false))
+    )
+}
+
+fn is_true_like(e: &Expr) -> bool {
+    matches!(
+        e.peel().kind,
+        ExprKind::Lit(Lit::Bool(true) | Lit::Number)
+    )
+}
+
+/// The sub-expressions a condition tests against NULL (or for truth).
+fn null_tested<'e>(cond: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match &cond.peel().kind {
+        ExprKind::Unary {
+            op: UnaryOp::Not,
+            expr,
+        } => null_tested(expr, out),
+        ExprKind::Binary {
+            op: BinOp::Eq | BinOp::Ne,
+            lhs,
+            rhs,
+        } => {
+            if is_zero_like(rhs) {
+                null_tested(lhs, out);
+            } else if is_zero_like(lhs) {
+                null_tested(rhs, out);
+            }
+        }
+        ExprKind::Binary {
+            op: BinOp::And | BinOp::Or,
+            lhs,
+            rhs,
+        } => {
+            null_tested(lhs, out);
+            null_tested(rhs, out);
+        }
+        ExprKind::Assign { .. }
+        | ExprKind::Local(_)
+        | ExprKind::Name(_)
+        | ExprKind::Field { .. }
+        | ExprKind::Index { .. } => out.push(cond.peel()),
+        _ => {}
+    }
+}
+
+/// Macro-like calls that test for NULL and may jump (`ErrorIf`, `IfNullGo`,
+/// `FINISHED_IF_NULL_ALLOC`, `RETURN_IF_NULL_ALLOC`, `CHECK_NULL`): a name with `If`/`IF`,
+/// `Null`/`NULL` or `Check`/`CHECK` in it.
+fn is_null_check_macro(name: &str) -> bool {
+    ["If", "IF", "NULL", "Null", "Check", "CHECK", "Chk", "CHK"]
+        .iter()
+        .any(|w| name.contains(w))
+}
+
+/// When `cond` tests whether the hand-off (matched by `is_it`) succeeded: `Some(true)` when the
+/// true edge is the success, `Some(false)` when the false edge is.
+fn success_polarity(cond: &Expr, is_it: &dyn Fn(&Expr) -> bool) -> Option<bool> {
+    let e = cond.peel();
+    if is_it(e) {
+        return Some(true);
+    }
+    match &e.kind {
+        ExprKind::Assign { lhs, rhs, .. } if is_it(rhs.peel()) || is_it(lhs.peel()) => Some(true),
+        ExprKind::Unary {
+            op: UnaryOp::Not,
+            expr,
+        } => success_polarity(expr, is_it).map(|p| !p),
+        ExprKind::Binary {
+            op: op @ (BinOp::Eq | BinOp::Ne),
+            lhs,
+            rhs,
+        } => {
+            let inner = if is_zero_like(rhs) {
+                lhs
+            } else if is_zero_like(lhs) {
+                rhs
+            } else {
+                return None;
+            };
+            success_polarity(inner, is_it).map(|p| if *op == BinOp::Eq { !p } else { p })
+        }
+        ExprKind::Call { callee, args } => {
+            let inner = args.first()?;
+            match callee.callee_name()? {
+                "FAILED" => success_polarity(inner, is_it).map(|p| !p),
+                "SUCCEEDED" => success_polarity(inner, is_it),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn returns_pending(value: Option<&Expr>) -> bool {
+    matches!(value.map(|v| &v.peel().kind), Some(ExprKind::Name(n)) if n.ends_with("RQ_NOTIFICATION_PENDING"))
+}
+
+/// Does the loop have a fixed upper bound: its condition, or a test inside it that leaves the
+/// loop, compares something against a constant (`i < 16`, `cbTotal <= MAX_BODY`)?
+fn loop_is_bounded(cfg: &Cfg, l: &Loop) -> bool {
+    let inside = |b: BlockId| l.blocks.contains(&b);
+    for &b in &l.blocks {
+        let Terminator::Branch { cond, then, else_ } = &cfg.blocks[b as usize].term else {
+            continue;
+        };
+        let leaves = |s: BlockId| {
+            !inside(s)
+                || cfg.blocks[s as usize]
+                    .term
+                    .successors(cfg.exit)
+                    .iter()
+                    .any(|x| !inside(*x))
+                || matches!(cfg.blocks[s as usize].term, Terminator::Return { .. })
+        };
+        if b == l.head {
+            if has_upper_bound(cond, true) {
+                return true;
+            }
+        } else if (leaves(*then) || leaves(*else_)) && has_upper_bound(cond, false) {
+            return true;
+        }
+    }
+    false
+}
+
+/// A comparison against a constant: `x < C`/`x <= C` (loop condition), or `x > C`/`x >= C`
+/// (a test that breaks out), C a non-zero literal or a constant-like name.
+fn has_upper_bound(cond: &Expr, is_loop_condition: bool) -> bool {
+    let mut found = false;
+    cond.visit(&mut |e| {
+        if let ExprKind::Binary { op, lhs, rhs } = &e.kind {
+            let (below, above) = match op {
+                BinOp::Lt | BinOp::Le => (lhs, rhs),
+                BinOp::Gt | BinOp::Ge => (rhs, lhs),
+                _ => return,
+            };
+            // Loop condition `x < C`; break test `x > C`.
+            let constant = if is_loop_condition { above } else { below };
+            let other = if is_loop_condition { below } else { above };
+            if is_constant(constant) && !is_constant(other) {
+                found = true;
+            }
+        }
+    });
+    found
+}
+
+fn is_constant(e: &Expr) -> bool {
+    match &e.peel().kind {
+        ExprKind::Lit(Lit::Number) => true,
+        ExprKind::Name(n) => {
+            let last = n.rsplit("::").next().unwrap_or(n);
+            (last.len() > 1
+                && last
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'))
+                || (last.starts_with('k') && last[1..].starts_with(|c: char| c.is_ascii_uppercase()))
+        }
+        ExprKind::Unary {
+            op: UnaryOp::Other,
+            expr,
+        } => matches!(expr.kind, ExprKind::Opaque(_)), // sizeof
+        ExprKind::Call { callee, .. } => {
+            matches!(callee.callee_name(), Some("_countof" | "ARRAYSIZE" | "RTL_NUMBER_OF" | "size"))
+        }
+        ExprKind::Binary { lhs, rhs, .. } => is_constant(lhs) && is_constant(rhs),
+        _ => false,
+    }
+}
+
 /// The value at a place: its own and that of its parts (a struct holding a request pointer is
 /// request-scoped), but not of objects reached through pointers.
-fn read(st: &State, p: &Place) -> Value {
+fn read(places: &BTreeMap<Place, Value>, p: &Place) -> Value {
     let mut v = Value::default();
-    for (k, val) in st.range(p.clone()..) {
+    for (k, val) in places.range(p.clone()..) {
         if k.root != p.root || !k.path.starts_with(&p.path) {
             break;
         }
@@ -996,7 +2009,7 @@ fn read(st: &State, p: &Place) -> Value {
     let mut prefix = p.clone();
     while let Some(Seg::Field(_)) = prefix.path.last() {
         prefix.path.pop();
-        if let Some(val) = st.get(&prefix) {
+        if let Some(val) = places.get(&prefix) {
             v.absorb(without_addr(val.clone()));
         }
     }
@@ -1006,45 +2019,25 @@ fn read(st: &State, p: &Place) -> Value {
 /// Strong update: the place and all its parts now hold `v`.
 fn assign(st: &mut State, p: Place, v: Value) {
     let stale: Vec<Place> = st
+        .places
         .range(p.clone()..)
         .take_while(|(k, _)| k.root == p.root && k.path.starts_with(&p.path))
         .map(|(k, _)| k.clone())
         .collect();
     for k in stale {
-        st.remove(&k);
+        st.places.remove(&k);
     }
     if !v.is_empty() {
-        st.insert(p, v);
+        st.places.insert(p, v);
     }
 }
 
 /// May-update: the place holds `v` in addition to what it held.
-fn weak_assign(st: &mut State, p: Place, v: Value) {
+fn weak_assign(places: &mut BTreeMap<Place, Value>, p: Place, v: Value) {
     if v.is_empty() {
         return;
     }
-    st.entry(p).or_default().absorb(v);
-}
-
-/// Join `other` into `into`; true when `into` changed.
-fn join_into(into: &mut State, other: &State) -> bool {
-    let mut changed = false;
-    for (k, v) in other {
-        match into.get_mut(k) {
-            Some(old) => {
-                let before = old.clone();
-                old.absorb(v.clone());
-                if !old.same(&before) {
-                    changed = true;
-                }
-            }
-            None => {
-                into.insert(k.clone(), v.clone());
-                changed = true;
-            }
-        }
-    }
-    changed
+    places.entry(p).or_default().absorb(v);
 }
 
 /// A short source-like description of an lvalue for trace messages.

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::catalog::Catalog;
 use crate::diagnostic::FileId;
-use crate::ir::{Class, Field, Module, StaticVar, TypeRef};
+use crate::ir::{Class, Expr, ExprKind, Field, Function, Module, StaticVar, Stmt, TypeRef};
 
 pub struct Index<'a> {
     pub catalog: &'a Catalog,
@@ -13,7 +13,47 @@ pub struct Index<'a> {
     static_members: HashMap<(&'a str, &'a str), (FileId, &'a StaticVar)>,
     classes: HashMap<&'a str, Vec<&'a Class>>,
     typedefs: HashMap<&'a str, &'a TypeRef>,
+    /// Stored-context classes and whether an instance is attached to a container that outlives
+    /// the request (connection, site, application...).
+    stored_contexts: HashMap<String, bool>,
 }
+
+/// Why instances of a class outlive requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    GlobalModule,
+    ModuleFactory,
+    /// An `IHttpStoredContext` attached to a connection, site, application or URL container.
+    LongLivedStoredContext,
+}
+
+impl Role {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Role::GlobalModule => "global module",
+            Role::ModuleFactory => "module factory",
+            Role::LongLivedStoredContext => "long-lived stored context",
+        }
+    }
+}
+
+/// Container owners whose module context outlives the request.
+const LONG_LIVED_OWNERS: &[&str] = &[
+    "GetConnection",
+    "GetSite",
+    "GetApplication",
+    "GetUrlInfo",
+    "GetMetadata",
+    "GetFileInfo",
+];
+const LONG_LIVED_OWNER_TYPES: &[&str] = &[
+    "IHttpConnection",
+    "IHttpSite",
+    "IHttpApplication",
+    "IHttpUrlInfo",
+    "IMetadataInfo",
+    "IHttpFileInfo",
+];
 
 /// Classes the IIS SDK declares: a receiver of one of these types is what it says, and a class
 /// of the project deriving from one is that interface too.
@@ -27,6 +67,7 @@ impl<'a> Index<'a> {
             static_members: HashMap::new(),
             classes: HashMap::new(),
             typedefs: HashMap::new(),
+            stored_contexts: HashMap::new(),
         };
         for &(file, m) in modules {
             for s in &m.statics {
@@ -50,7 +91,30 @@ impl<'a> Index<'a> {
                 ix.typedefs.entry(alias.as_str()).or_insert(target);
             }
         }
+        for &(_, m) in modules {
+            for f in &m.functions {
+                for (class, long_lived) in stored_context_uses(f) {
+                    *ix.stored_contexts.entry(class).or_insert(false) |= long_lived;
+                }
+            }
+        }
         ix
+    }
+
+    /// Why instances of `class` outlive requests, if they do.
+    pub fn role(&self, class: &str) -> Option<Role> {
+        let bases = self.bases(class);
+        if bases.contains(&"CGlobalModule") {
+            return Some(Role::GlobalModule);
+        }
+        if bases.contains(&"IHttpModuleFactory") {
+            return Some(Role::ModuleFactory);
+        }
+        let long_lived = |c: &str| self.stored_contexts.get(c).copied().unwrap_or(false);
+        if long_lived(class) || bases.iter().any(|b| long_lived(b)) {
+            return Some(Role::LongLivedStoredContext);
+        }
+        None
     }
 
     pub fn global(&self, name: &str) -> Option<(FileId, &'a StaticVar)> {
@@ -193,4 +257,83 @@ impl<'a> Index<'a> {
     pub fn is_view_type(&self, name: &str) -> bool {
         self.catalog.view_types.contains(name)
     }
+}
+
+/// `container->SetModuleContext(pStored, id)` calls of a function: the stored object's class and
+/// whether the container outlives the request. A syntactic pre-pass: the container is judged
+/// by the expression (or the local initialised with it) that produced it.
+fn stored_context_uses(f: &Function) -> Vec<(String, bool)> {
+    let init_of = |id: u32| -> Option<&Expr> {
+        f.body.blocks.iter().flat_map(|b| &b.stmts).find_map(|s| match s {
+            Stmt::Decl {
+                local,
+                init: Some(e),
+                ..
+            } if *local == id => Some(e),
+            _ => None,
+        })
+    };
+    let owner_long_lived = |owner: &Expr| -> bool {
+        match &owner.peel().kind {
+            ExprKind::Call { callee, .. } => callee
+                .callee_name()
+                .is_some_and(|n| LONG_LIVED_OWNERS.contains(&n)),
+            ExprKind::Local(id) => {
+                LONG_LIVED_OWNER_TYPES.contains(&f.local(*id).ty.name.as_str())
+                    || init_of(*id).is_some_and(|e| {
+                        matches!(&e.peel().kind, ExprKind::Call { callee, .. }
+                            if callee.callee_name().is_some_and(|n| LONG_LIVED_OWNERS.contains(&n)))
+                    })
+            }
+            _ => false,
+        }
+    };
+    let container_long_lived = |c: &Expr| -> bool {
+        let c = match &c.peel().kind {
+            ExprKind::Local(id) => match init_of(*id) {
+                Some(e) => e,
+                None => return false,
+            },
+            _ => c,
+        };
+        match &c.peel().kind {
+            ExprKind::Call { callee, .. } => match &callee.peel().kind {
+                ExprKind::Field { base, name, .. } if name == "GetModuleContextContainer" => {
+                    owner_long_lived(base)
+                }
+                _ => false,
+            },
+            _ => false,
+        }
+    };
+    let class_of = |e: &Expr| -> Option<String> {
+        match &e.peel().kind {
+            ExprKind::Construct { ty, .. } => Some(ty.name.clone()),
+            ExprKind::Local(id) => {
+                let ty = &f.local(*id).ty;
+                if !ty.is_unknown() {
+                    return Some(ty.name.clone());
+                }
+                match init_of(*id).map(|e| &e.peel().kind) {
+                    Some(ExprKind::Construct { ty, .. }) => Some(ty.name.clone()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    };
+    let mut out = Vec::new();
+    for e in f.exprs() {
+        e.visit(&mut |x| {
+            if let ExprKind::Call { callee, args } = &x.kind
+                && let ExprKind::Field { base, name, .. } = &callee.peel().kind
+                && name == "SetModuleContext"
+                && let Some(class) = args.first().and_then(&class_of)
+                && !class.is_empty()
+            {
+                out.push((class, container_long_lived(base)));
+            }
+        });
+    }
+    out
 }

@@ -478,6 +478,7 @@ struct FnBuilder<'l, 'a> {
     labels: HashMap<String, BlockId>,
     /// Blocks started by `case`/`default` labels (with "is default"), innermost switch last.
     case_blocks: Vec<(BlockId, bool)>,
+    loops: Vec<Loop>,
     lambdas: Vec<Function>,
     depth: u32,
 }
@@ -497,6 +498,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             jumps: Vec::new(),
             labels: HashMap::new(),
             case_blocks: Vec::new(),
+            loops: Vec::new(),
             lambdas: Vec::new(),
             depth: 0,
         }
@@ -524,6 +526,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             body: Cfg {
                 blocks: self.blocks,
                 exit: EXIT,
+                loops: self.loops,
             },
             lambdas: self.lambdas,
         }
@@ -910,24 +913,50 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
 
     fn vexing_parse_args(&mut self, fdecl: Node) -> Option<Vec<Expr>> {
         let params = fdecl.child_by_field_name("parameters")?;
-        let mut args = Vec::new();
-        for p in named_children(params) {
-            if p.kind() != "parameter_declaration" || p.child_by_field_name("declarator").is_some()
-            {
-                return None;
-            }
-            let t = p.child_by_field_name("type")?;
-            if t.kind() != "type_identifier" {
-                return None;
-            }
-            let name = self.text(t);
-            let kind = match self.lookup(name) {
-                Some(id) => ExprKind::Local(id),
-                None => ExprKind::Name(name.to_owned()),
-            };
-            args.push(Expr::new(kind, span(t)));
+        named_children(params)
+            .into_iter()
+            .filter(|p| p.kind() != "comment")
+            .map(|p| self.param_as_expr(p, 0))
+            .collect()
+    }
+
+    /// Read a "parameter" of a vexing parse back as the expression it is: `p` (a name),
+    /// `std::move(task)` (a call whose arguments are again such parameters).
+    fn param_as_expr(&mut self, p: Node, depth: u32) -> Option<Expr> {
+        if p.kind() != "parameter_declaration" || depth > 8 {
+            return None;
         }
-        Some(args)
+        let t = p.child_by_field_name("type")?;
+        if !matches!(t.kind(), "type_identifier" | "qualified_identifier") {
+            return None;
+        }
+        let name = self.text(t);
+        let callee = Expr::new(
+            match self.lookup(name) {
+                Some(id) => ExprKind::Local(id),
+                None => ExprKind::Name(name.split_whitespace().collect()),
+            },
+            span(t),
+        );
+        match p.child_by_field_name("declarator") {
+            None => Some(callee),
+            Some(d) if d.kind() == "abstract_function_declarator" => {
+                let list = d.child_by_field_name("parameters")?;
+                let args = named_children(list)
+                    .into_iter()
+                    .filter(|c| c.kind() != "comment")
+                    .map(|c| self.param_as_expr(c, depth + 1))
+                    .collect::<Option<Vec<Expr>>>()?;
+                Some(Expr::new(
+                    ExprKind::Call {
+                        callee: Box::new(callee),
+                        args,
+                    },
+                    span(p),
+                ))
+            }
+            Some(_) => None,
+        }
     }
 
     /// The condition of `if`/`while`/`switch` (a `condition_clause`), lowered as an expression;
@@ -982,10 +1011,25 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         self.scopes.pop();
     }
 
+    /// Record a loop whose blocks are `head`, `parts` and every block created since `first`.
+    fn record_loop(&mut self, head: BlockId, parts: &[BlockId], first: usize, has_condition: bool) {
+        let mut blocks = vec![head];
+        blocks.extend_from_slice(parts);
+        blocks.extend((first..self.blocks.len()).map(|b| b as BlockId));
+        blocks.sort_unstable();
+        blocks.dedup();
+        self.loops.push(Loop {
+            head,
+            blocks,
+            has_condition,
+        });
+    }
+
     fn while_stmt(&mut self, n: Node) {
         let head = self.new_block();
         let body = self.new_block();
         let after = self.new_block();
+        let first = self.blocks.len();
         self.goto_and_enter(head);
         self.scopes.push(Vec::new());
         let cond = self.condition(n.child_by_field_name("condition"));
@@ -1002,6 +1046,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         self.jumps.pop();
         self.scopes.pop();
         self.goto_and_enter(head);
+        self.record_loop(head, &[body], first, true);
         self.cur = Some(after);
     }
 
@@ -1009,6 +1054,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         let body = self.new_block();
         let cond_b = self.new_block();
         let after = self.new_block();
+        let first = self.blocks.len();
         self.goto_and_enter(body);
         self.jumps.push((Some(cond_b), after));
         if let Some(b) = n.child_by_field_name("body") {
@@ -1025,6 +1071,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             then: body,
             else_: after,
         });
+        self.record_loop(cond_b, &[body], first, true);
         self.cur = Some(after);
     }
 
@@ -1042,6 +1089,8 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         let body = self.new_block();
         let step = self.new_block();
         let after = self.new_block();
+        let first = self.blocks.len();
+        let has_condition = n.child_by_field_name("condition").is_some();
         self.goto_and_enter(head);
         match n.child_by_field_name("condition") {
             Some(c) => {
@@ -1066,6 +1115,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             self.push(Stmt::Expr(e));
         }
         self.terminate(Terminator::Goto(head));
+        self.record_loop(head, &[body, step], first, has_condition);
         self.cur = Some(after);
         self.scopes.pop();
     }
@@ -1079,6 +1129,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         let head = self.new_block();
         let body = self.new_block();
         let after = self.new_block();
+        let first = self.blocks.len();
         self.goto_and_enter(head);
         self.terminate(Terminator::Branch {
             cond: Expr::opaque(span(n)),
@@ -1105,6 +1156,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         }
         self.jumps.pop();
         self.goto_and_enter(head);
+        self.record_loop(head, &[body], first, false);
         self.cur = Some(after);
         self.scopes.pop();
     }
@@ -1288,8 +1340,11 @@ impl FnBuilder<'_, '_> {
 
     fn name_expr(&self, n: Node) -> ExprKind {
         let text = self.text(n);
-        if text == "NULL" {
-            return ExprKind::Lit(Lit::Null);
+        match text {
+            "NULL" => return ExprKind::Lit(Lit::Null),
+            "TRUE" => return ExprKind::Lit(Lit::Bool(true)),
+            "FALSE" => return ExprKind::Lit(Lit::Bool(false)),
+            _ => {}
         }
         match self.lookup(text) {
             Some(id) => ExprKind::Local(id),
@@ -1386,21 +1441,38 @@ impl FnBuilder<'_, '_> {
                 let op = match n.child_by_field_name("operator").map(|o| self.text(o)) {
                     Some("+") => BinOp::Add,
                     Some("-") => BinOp::Sub,
+                    Some("==") => BinOp::Eq,
+                    Some("!=" | "not_eq") => BinOp::Ne,
+                    Some("<") => BinOp::Lt,
+                    Some("<=") => BinOp::Le,
+                    Some(">") => BinOp::Gt,
+                    Some(">=") => BinOp::Ge,
+                    Some("&&" | "and") => BinOp::And,
+                    Some("||" | "or") => BinOp::Or,
                     _ => BinOp::Other,
                 };
                 ExprKind::Binary { op, lhs, rhs }
             }
-            "unary_expression"
-            | "sizeof_expression"
-            | "alignof_expression"
-            | "offsetof_expression"
-            | "noexcept" => {
+            "unary_expression" => {
+                let op = match n.child_by_field_name("operator").map(|o| self.text(o)) {
+                    Some("!" | "not") => UnaryOp::Not,
+                    _ => UnaryOp::Other,
+                };
+                ExprKind::Unary {
+                    op,
+                    expr: self.boxed(n.child_by_field_name("argument"), n),
+                }
+            }
+            "sizeof_expression" | "alignof_expression" | "offsetof_expression" | "noexcept" => {
                 let inner: Vec<Expr> = named_children(n)
                     .into_iter()
                     .filter(|c| !matches!(c.kind(), "type_descriptor" | "comment"))
                     .map(|c| self.expr(c))
                     .collect();
-                ExprKind::Unary(Box::new(Expr::new(ExprKind::Opaque(inner), sp)))
+                ExprKind::Unary {
+                    op: UnaryOp::Other,
+                    expr: Box::new(Expr::new(ExprKind::Opaque(inner), sp)),
+                }
             }
             "update_expression" => {
                 ExprKind::IncDec(self.boxed(n.child_by_field_name("argument"), n))
@@ -1501,12 +1573,17 @@ impl FnBuilder<'_, '_> {
                 }
             }
             "lambda_expression" => self.lambda(n),
-            "number_literal" => ExprKind::Lit(Lit::Number),
+            "number_literal" => {
+                let t = self.text(n).trim_end_matches(|c: char| c.is_ascii_alphabetic());
+                let zero = !t.is_empty() && t.bytes().all(|b| b == b'0' || b == b'x' || b == b'X');
+                ExprKind::Lit(if zero { Lit::Zero } else { Lit::Number })
+            }
             "string_literal" | "concatenated_string" | "raw_string_literal" => {
                 ExprKind::Lit(Lit::String)
             }
             "char_literal" => ExprKind::Lit(Lit::Char),
-            "true" | "false" => ExprKind::Lit(Lit::Bool),
+            "true" => ExprKind::Lit(Lit::Bool(true)),
+            "false" => ExprKind::Lit(Lit::Bool(false)),
             "null" | "nullptr" => ExprKind::Lit(Lit::Null),
             "user_defined_literal" => ExprKind::Lit(Lit::Number),
             "comment" => ExprKind::Opaque(Vec::new()),
@@ -1589,10 +1666,12 @@ impl FnBuilder<'_, '_> {
 
     fn lambda(&mut self, n: Node) -> ExprKind {
         let mut captures = Vec::new();
+        let mut default_capture = None;
         if let Some(c) = n.child_by_field_name("captures") {
             let mut by_ref_next = false;
             for k in children(c) {
                 match k.kind() {
+                    "lambda_default_capture" => default_capture = Some(self.text(k).contains('&')),
                     "&" => by_ref_next = true,
                     "identifier" => {
                         captures.push(Capture {
@@ -1636,6 +1715,26 @@ impl FnBuilder<'_, '_> {
             span(n),
             TypeRef::default(),
         );
+        if let Some(by_ref) = default_capture {
+            // `[=]`/`[&]`: the enclosing locals the body names are captured.
+            let mut implicit: Vec<Capture> = Vec::new();
+            for e in f.exprs() {
+                e.visit(&mut |x| {
+                    if let ExprKind::Name(name) = &x.kind
+                        && self.lookup(name).is_some()
+                        && !implicit.iter().any(|c| &c.name == name)
+                        && !captures.iter().any(|c: &Capture| &c.name == name)
+                    {
+                        implicit.push(Capture {
+                            name: name.clone(),
+                            by_ref,
+                            span: span(n),
+                        });
+                    }
+                });
+            }
+            captures.extend(implicit);
+        }
         self.lambdas.push(f);
         ExprKind::Lambda { index, captures }
     }

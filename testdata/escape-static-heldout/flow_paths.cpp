@@ -186,7 +186,7 @@ HxPathSwitchFallthrough(
     switch (nVerb)
     {
     case 0:
-        psz = (PCSTR)pHttpContext->AllocateRequestMemory(4);
+        psz = (PCSTR)pHttpContext->AllocateRequestMemory(4); //~ request-memory-dead-alloc
         [[fallthrough]];
     case 1:
         psz = "GET";

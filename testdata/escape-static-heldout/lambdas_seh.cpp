@@ -167,7 +167,7 @@ HxReadChunks(
 
     do
     {
-        pbChunk = (PBYTE)pHttpContext->AllocateRequestMemory(4096);
+        pbChunk = (PBYTE)pHttpContext->AllocateRequestMemory(4096); //~ request-memory-in-loop
         if (pbChunk == NULL)
         {
             return E_OUTOFMEMORY;

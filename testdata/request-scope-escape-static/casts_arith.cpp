@@ -214,7 +214,7 @@ void ScalarsDerivedFromRequestMemory(IHttpContext* pHttpContext, BOOL fCount)
     char* psz = (char*)pHttpContext->AllocateRequestMemory(16);
 
     g_cch = (DWORD)strlen(psz);                     // why: length
-    g_ch = psz[0];                                  // why: content
+    g_ch = psz[0];                                  // why: content //~ request-memory-unchecked
     g_ch = *psz;                                    // why: content
     g_ch = *(psz + 1);                              // why: content
     g_cch = fCount ? (DWORD)strlen(psz) : 0;       // why: length in either arm

@@ -206,7 +206,7 @@ void CountersAndResets(_In_ IHttpContext* pHttpContext)
 
     g_cchLastUrl = (DWORD)strlen(pszUrl);       // why: length, not the pointer
     g_fHadUrl = (pszUrl != NULL);               // why: boolean
-    g_chFirst = pszUrl[0];                      // why: one character copied out
+    g_chFirst = pszUrl[0];                      // why: one character copied out //~ request-memory-unchecked
     g_szLastUrl[0] = pszUrl[0];
 
     Consume(pszUrl);

@@ -140,7 +140,7 @@ void MultiLineNegatives(_In_ IHttpContext* pHttpContext, _In_ DWORD cchValue)
            pszValue,
            cchValue < sizeof(g_szCopy) ? cchValue : sizeof(g_szCopy));  // why: content copy
 
-    pHttpContext->GetResponse()->SetHeader(
+    pHttpContext->GetResponse()->SetHeader( //~ request-memory-unchecked
         "X-Multi",
         pszLocal,
         (USHORT)cchValue,

@@ -82,10 +82,10 @@ void ScalarsFromContent(_In_ IHttpContext* pHttpContext)
     g_cchLastUrl = (DWORD)strlen(pszUrl);                       // why: a length
     g_fHadQuery = (strchr(pszUrl, '?') != NULL);                // why: a boolean
     g_fHadQuery = (pszUrl != NULL);
-    g_chMethod = pszUrl[0];                                     // why: one character
+    g_chMethod = pszUrl[0];                                     // why: one character //~ request-memory-unchecked
     g_chMethod = *pszUrl;
-    *g_pnCounter = *pnValue;                                    // why: scalar content
-    g_dwFirstWord = *(DWORD*)pvHeader;                          // why: scalar content
+    *g_pnCounter = *pnValue;                                    // why: scalar content //~ request-memory-unchecked
+    g_dwFirstWord = *(DWORD*)pvHeader;                          // why: scalar content //~ request-memory-unchecked
     g_lastRequest.cchUrl = (DWORD)strlen(pszUrl);
     g_lastRequest.szUrl[0] = pszUrl[0];
 }
@@ -96,7 +96,7 @@ void LoopCopy(_In_ IHttpContext* pHttpContext, DWORD cch)
 
     for (DWORD i = 0; i < cch && i < sizeof(g_szLastUrl) - 1; i++)
     {
-        g_szLastUrl[i] = psz[i];                                // why: character by character
+        g_szLastUrl[i] = psz[i];                                // why: character by character //~ request-memory-unchecked
     }
     g_szLastUrl[cch < sizeof(g_szLastUrl) ? cch : sizeof(g_szLastUrl) - 1] = '\0';
 }

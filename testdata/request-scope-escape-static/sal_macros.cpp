@@ -213,7 +213,7 @@ TraceLength(
 {
     PSTR pszTrace = (PSTR)pHttpContext->AllocateRequestMemory(TRACE_BUFFER_SIZE);
     g_cbLastHeader = (DWORD)strlen(pszValue);                     // why: scalar
-    StringCchCopyA(pszTrace, TRACE_BUFFER_SIZE, pszValue);        // why: into request memory, not out of it
+    StringCchCopyA(pszTrace, TRACE_BUFFER_SIZE, pszValue);        // why: into request memory, not out of it //~ request-memory-unchecked
 #if DBG
     g_pszDebugLast = NULL;                                        // why: cleared
 #endif

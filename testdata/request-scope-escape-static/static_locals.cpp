@@ -154,7 +154,7 @@ void StaticsHoldingCopies(_In_ IHttpContext* pHttpContext, DWORD cb)
     strcpy_s(s_szHost, sizeof(s_szHost), pszHost);   // why: content copied out
     s_cCalls++;
     s_pszFallback = g_szDefault;
-    s_pHeap[0] = pszHost[0];                    // why: one character copied
+    s_pHeap[0] = pszHost[0];                    // why: one character copied //~ request-memory-unchecked
 
     Consume(s_pszFallback);
     Consume(s_pHeap);
@@ -187,5 +187,5 @@ void ThreadLocalCounters(_In_ IHttpContext* pHttpContext)
     t_cRequests++;                              // why: scalar
     t_pszCurrent = nullptr;                     // why: cleared, not request memory
     t_pszOwned = new char[8];                   // why: heap memory
-    t_pszOwned[0] = psz[0];
+    t_pszOwned[0] = psz[0]; //~ request-memory-unchecked
 }

@@ -1,0 +1,86 @@
+//! Shared pieces of the rules' findings: how a value is named, where it came from, its trace.
+
+use crate::analysis::dataflow::Fact;
+use crate::catalog::Kind;
+use crate::diagnostic::{Diagnostic, FileId, Label, Span};
+use crate::rules;
+
+/// "Request memory from `AllocateRequestMemory`", "A request object (`IHttpContext*`)".
+pub fn value_phrase(f: &Fact) -> String {
+    match f.kind {
+        Kind::RequestMemory => format!("Request memory from `{}`", f.api),
+        Kind::RequestData => format!("Request data from `{}`", f.api),
+        Kind::RequestObject if f.api.ends_with('*') => format!("A request object (`{}`)", f.api),
+        Kind::RequestObject => format!("A request object from `{}`", f.api),
+        Kind::RequestInput => format!("Request input from `{}`", f.api),
+        Kind::Borrowed => capitalize(&f.api),
+    }
+}
+
+/// The label at the value's origin.
+pub fn origin_label(f: &Fact) -> String {
+    match f.kind {
+        Kind::RequestMemory => format!("request memory allocated by `{}` here", f.api),
+        Kind::RequestData => format!("request data returned by `{}` here", f.api),
+        Kind::RequestObject if f.api.ends_with('*') => {
+            format!("a request object (`{}`) here", f.api)
+        }
+        Kind::RequestObject => format!("a request object returned by `{}` here", f.api),
+        Kind::RequestInput => format!("a length chosen by the client, from `{}`", f.api),
+        Kind::Borrowed => format!("{} here", f.api),
+    }
+}
+
+/// The trace: the origin, each step that carried the value, and `last`.
+pub fn trace(file: FileId, f: &Fact, last: Option<(Span, String)>) -> Vec<Label> {
+    let mut t = vec![Label {
+        file,
+        span: f.origin,
+        message: origin_label(f),
+    }];
+    t.extend(f.steps.iter().map(|s| Label {
+        file,
+        span: s.span,
+        message: s.message.clone(),
+    }));
+    if let Some((span, message)) = last {
+        t.push(Label {
+            file,
+            span,
+            message,
+        });
+    }
+    t
+}
+
+/// A finding of `rule` with its severity, label and help from the rule's definition.
+pub fn diagnostic(
+    rule: &'static str,
+    file: FileId,
+    primary: Span,
+    vars: &[(&str, &str)],
+    labels: Vec<Label>,
+    trace: Vec<Label>,
+) -> Option<Diagnostic> {
+    let r = rules::get(rule)?;
+    Some(Diagnostic {
+        rule,
+        severity: r.severity,
+        message: r.render_message(vars),
+        file,
+        primary,
+        primary_label: r.label.clone(),
+        labels,
+        trace,
+        help: Some(r.help.clone()),
+        suppressed: None,
+    })
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
