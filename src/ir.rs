@@ -334,7 +334,10 @@ pub enum ExprKind {
         rhs: Box<Expr>,
     },
     /// `!x`, `-x`, `~x`, `sizeof x`...: produces a fresh scalar.
-    Unary { op: UnaryOp, expr: Box<Expr> },
+    Unary {
+        op: UnaryOp,
+        expr: Box<Expr>,
+    },
     /// `++`/`--`, prefix or postfix: the operand keeps its provenance.
     IncDec(Box<Expr>),
     Cast {

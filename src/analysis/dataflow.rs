@@ -304,7 +304,11 @@ pub enum Event {
         completion_api: Rc<str>,
     },
     /// Request memory or data passed to a function that frees memory.
-    Freed { fact: Fact, span: Span, func: String },
+    Freed {
+        fact: Fact,
+        span: Span,
+        func: String,
+    },
     /// Request memory used with no NULL check since the allocation.
     Unchecked { fact: Fact, span: Span },
     /// An allocation never used on any path.
@@ -318,7 +322,11 @@ pub enum Event {
         input: Fact,
     },
     /// A buffer that dies early, handed to an IIS method that keeps the pointer.
-    Borrowed { fact: Fact, span: Span, sink: String },
+    Borrowed {
+        fact: Fact,
+        span: Span,
+        sink: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -705,8 +713,10 @@ impl<'a> FnAnalysis<'a> {
                         if *arrow && !t.long_lived {
                             // `g_p->f = x` writes into the object `g_p` points to.
                             t.long_lived = true;
-                            t.describe =
-                                format!("the field `{name}` of the object {} points to", t.describe);
+                            t.describe = format!(
+                                "the field `{name}` of the object {} points to",
+                                t.describe
+                            );
                         } else {
                             t.describe = format!("the field `{name}` of {}", t.describe);
                         }
@@ -870,7 +880,9 @@ impl<'a> FnAnalysis<'a> {
                 t.pointers = t.pointers.saturating_sub(1);
                 t
             }
-            ExprKind::Index { base, .. } => element_type(&self.index.effective(&self.type_of(base))),
+            ExprKind::Index { base, .. } => {
+                element_type(&self.index.effective(&self.type_of(base)))
+            }
             ExprKind::Cast { ty, .. } => ty.clone(),
             ExprKind::Construct { ty, heap, .. } => {
                 let mut t = ty.clone();
@@ -1105,7 +1117,9 @@ impl<'a> FnAnalysis<'a> {
                     // Pointer arithmetic keeps the pointer's provenance.
                     BinOp::Add => without_addr(l).union(without_addr(r)),
                     // `p - n` is a pointer; `p - q` a distance.
-                    BinOp::Sub if !r.has(Kind::is_request_scoped) => without_addr(l).union(r.as_number()),
+                    BinOp::Sub if !r.has(Kind::is_request_scoped) => {
+                        without_addr(l).union(r.as_number())
+                    }
                     _ => l.as_number().union(r.as_number()),
                 }
             }
@@ -1336,8 +1350,7 @@ impl<'a> FnAnalysis<'a> {
                 ctx: if s.new_context { Some(e.span) } else { ctx },
             };
             if s.kind == Kind::RequestMemory && !self.allocs.iter().any(|a| a.0 == e.span) {
-                self.allocs
-                    .push((e.span, fact.api.clone(), self.cur_block));
+                self.allocs.push((e.span, fact.api.clone(), self.cur_block));
             }
             if s.kind == Kind::RequestMemory {
                 st.unchecked.insert(e.span);
@@ -1438,10 +1451,11 @@ impl<'a> FnAnalysis<'a> {
             // container; a class of the project has its own method bodies).
             let recv_class = self.index.effective(&self.type_of(base));
             if catalog.store_methods.contains(name) && !self.index.is_class(&recv_class.name) {
-                let v = arg_vs
-                    .iter()
-                    .fold(Value::default(), |acc, v| acc.union(without_addr(v.clone())));
-                let through_pointer = matches!(&callee.peel().kind, ExprKind::Field { arrow: true, .. });
+                let v = arg_vs.iter().fold(Value::default(), |acc, v| {
+                    acc.union(without_addr(v.clone()))
+                });
+                let through_pointer =
+                    matches!(&callee.peel().kind, ExprKind::Field { arrow: true, .. });
                 match self.dest(base, st) {
                     Dest::Static(mut t) => {
                         if through_pointer && !t.long_lived {
@@ -1461,10 +1475,12 @@ impl<'a> FnAnalysis<'a> {
                 return Value::default();
             }
             // `s.c_str()` of a local string: a buffer that dies with the string.
-            if matches!(name, "c_str" | "data" | "GetString" | "GetBuffer" | "GetData")
-                && let Some(f) = self
-                    .local_string_data(base, e.span, name)
-                    .or_else(|| self.foreign_string_data(base, e.span, name))
+            if matches!(
+                name,
+                "c_str" | "data" | "GetString" | "GetBuffer" | "GetData"
+            ) && let Some(f) = self
+                .local_string_data(base, e.span, name)
+                .or_else(|| self.foreign_string_data(base, e.span, name))
             {
                 return Value::of(f);
             }
@@ -1522,7 +1538,9 @@ impl<'a> FnAnalysis<'a> {
         let t = self.index.effective(&self.type_of(base));
         t.is_unknown()
             || t.name.starts_with("IHttpContext")
-            || self.index.derives_from(&t.name, &["IHttpContext".to_owned()])
+            || self
+                .index
+                .derives_from(&t.name, &["IHttpContext".to_owned()])
     }
 
     /// Could this receiver be an IIS interface (not a class of the project)?
@@ -1552,41 +1570,63 @@ impl<'a> FnAnalysis<'a> {
         })
     }
 
-    /// `m_pOther->str.c_str()`: data of a string owned by another object, reached through a
-    /// pointer member.
+    /// `m_pOther->str.c_str()` or `m_strRef.data()` (a reference member): data of a string
+    /// owned by another object, reached through a pointer or reference member.
     fn foreign_string_data(&self, base: &Expr, span: Span, _how: &str) -> Option<Fact> {
-        let ExprKind::Field {
-            base: owner,
-            arrow: false,
-            name,
-        } = &base.peel().kind
-        else {
-            return None;
+        // A reference member of this object, bound to a string another object owns.
+        let member_name = match &base.peel().kind {
+            ExprKind::Name(n) if self.class.is_some() => Some(n.as_str()),
+            ExprKind::Field {
+                base: this, name, ..
+            } if matches!(this.peel().kind, ExprKind::This) => Some(name.as_str()),
+            _ => None,
         };
-        let ExprKind::Field {
-            base: holder,
-            arrow: true,
-            name: member,
-        } = &owner.peel().kind
-        else {
-            return None;
-        };
-        // The pointer is a member of this object (not a local, not a global).
-        let is_member = match &holder.peel().kind {
+        if let (Some(n), Some(class)) = (member_name, self.class)
+            && let Some(field) = self.index.field(class, n)
+            && field.ty.is_ref
+            && self.index.is_content_type(&self.index.effective(&TypeRef {
+                is_ref: false,
+                ..field.ty.clone()
+            }))
+        {
+            return Some(Fact {
+                kind: Kind::Borrowed,
+                origin: span,
+                api: Rc::from(format!(
+                    "the data of `{n}`, a reference to a string owned by another object"
+                )),
+                steps: Rc::new(Vec::new()),
+                ctx: None,
+            });
+        }
+        // A field chain through a pointer member of this object: `m_pConfig->strBody`.
+        let is_member = |e: &Expr| match &e.peel().kind {
             ExprKind::Name(n) => {
                 self.class.is_some() && matches!(self.resolve_name(n), Dest::Tracked(_))
             }
             ExprKind::Field { base, .. } => matches!(base.peel().kind, ExprKind::This),
             _ => false,
         };
+        let mut cur = base.peel();
+        let mut through = None;
+        while let ExprKind::Field {
+            base: inner, arrow, ..
+        } = &cur.kind
+        {
+            if *arrow && !matches!(inner.peel().kind, ExprKind::This) && is_member(inner) {
+                through = Some(describe_expr(self.func, base));
+            }
+            cur = inner.peel();
+        }
+        let path = through?;
         let ty = self.index.effective(&self.type_of(base));
-        if !is_member || !self.index.is_content_type(&ty) {
+        if !self.index.is_content_type(&ty) {
             return None;
         }
         Some(Fact {
             kind: Kind::Borrowed,
             origin: span,
-            api: Rc::from(format!("the data of `{member}.{name}`, owned by another object")),
+            api: Rc::from(format!("the data of `{path}`, owned by another object")),
             steps: Rc::new(Vec::new()),
             ctx: None,
         })
@@ -1626,7 +1666,11 @@ impl<'a> FnAnalysis<'a> {
             }
             let reach = self.reach(a, v, st);
             for f in reach.facts.iter().filter(|f| f.kind.is_request_scoped()) {
-                if self.handoffs.iter().any(|h| h.span == span && h.fact.same(f)) {
+                if self
+                    .handoffs
+                    .iter()
+                    .any(|h| h.span == span && h.fact.same(f))
+                {
                     continue;
                 }
                 self.handoffs.push(PendingHandoff {
@@ -1823,10 +1867,7 @@ fn is_zero_like(e: &Expr) -> bool {
 }
 
 fn is_true_like(e: &Expr) -> bool {
-    matches!(
-        e.peel().kind,
-        ExprKind::Lit(Lit::Bool(true) | Lit::Number)
-    )
+    matches!(e.peel().kind, ExprKind::Lit(Lit::Bool(true) | Lit::Number))
 }
 
 /// The sub-expressions a condition tests against NULL (or for truth).
@@ -1975,14 +2016,18 @@ fn is_constant(e: &Expr) -> bool {
                 && last
                     .bytes()
                     .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'))
-                || (last.starts_with('k') && last[1..].starts_with(|c: char| c.is_ascii_uppercase()))
+                || (last.starts_with('k')
+                    && last[1..].starts_with(|c: char| c.is_ascii_uppercase()))
         }
         ExprKind::Unary {
             op: UnaryOp::Other,
             expr,
         } => matches!(expr.kind, ExprKind::Opaque(_)), // sizeof
         ExprKind::Call { callee, .. } => {
-            matches!(callee.callee_name(), Some("_countof" | "ARRAYSIZE" | "RTL_NUMBER_OF" | "size"))
+            matches!(
+                callee.callee_name(),
+                Some("_countof" | "ARRAYSIZE" | "RTL_NUMBER_OF" | "size")
+            )
         }
         ExprKind::Binary { lhs, rhs, .. } => is_constant(lhs) && is_constant(rhs),
         _ => false,

@@ -264,14 +264,18 @@ impl<'a> Index<'a> {
 /// by the expression (or the local initialised with it) that produced it.
 fn stored_context_uses(f: &Function) -> Vec<(String, bool)> {
     let init_of = |id: u32| -> Option<&Expr> {
-        f.body.blocks.iter().flat_map(|b| &b.stmts).find_map(|s| match s {
-            Stmt::Decl {
-                local,
-                init: Some(e),
-                ..
-            } if *local == id => Some(e),
-            _ => None,
-        })
+        f.body
+            .blocks
+            .iter()
+            .flat_map(|b| &b.stmts)
+            .find_map(|s| match s {
+                Stmt::Decl {
+                    local,
+                    init: Some(e),
+                    ..
+                } if *local == id => Some(e),
+                _ => None,
+            })
     };
     let owner_long_lived = |owner: &Expr| -> bool {
         match &owner.peel().kind {

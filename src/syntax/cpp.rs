@@ -1574,7 +1574,9 @@ impl FnBuilder<'_, '_> {
             }
             "lambda_expression" => self.lambda(n),
             "number_literal" => {
-                let t = self.text(n).trim_end_matches(|c: char| c.is_ascii_alphabetic());
+                let t = self
+                    .text(n)
+                    .trim_end_matches(|c: char| c.is_ascii_alphabetic());
                 let zero = !t.is_empty() && t.bytes().all(|b| b == b'0' || b == b'x' || b == b'X');
                 ExprKind::Lit(if zero { Lit::Zero } else { Lit::Number })
             }
