@@ -219,23 +219,24 @@ fn macro_table(opts: &Options, files: &[SourceFile], langs: &[syntax::Language])
         table.insert_spec(spec);
     }
     let base = table.clone();
-    let learned: Vec<_> = files
+    let (learned, functions): (Vec<_>, Vec<_>) = files
         .par_iter()
         .zip(langs.par_iter())
-        .filter(|(_, l)| **l == syntax::Language::Cpp)
-        .flat_map_iter(|(f, _)| {
-            if f.text.contains("#define") || f.text.contains("# define") {
-                base.learn_defines(&f.text)
-            } else {
-                Vec::new()
-            }
+        .filter(|(f, l)| **l == syntax::Language::Cpp && f.text.contains("define"))
+        .map(|(f, _)| {
+            (
+                base.learn_defines(&f.text),
+                syntax::preprocess::function_like_defines(&f.text),
+            )
         })
-        .collect();
-    for (name, action) in learned {
+        .unzip();
+    for (name, action) in learned.into_iter().flatten() {
         if table.get(&name).is_none() {
             table.insert(&name, action);
         }
     }
+    let functions: Vec<_> = functions.into_iter().flatten().collect();
+    table.learn_controls(&functions);
     table
 }
 

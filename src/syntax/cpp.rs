@@ -11,12 +11,14 @@ use tree_sitter::{Node, Tree};
 
 use crate::diagnostic::Span;
 use crate::ir::*;
+use crate::syntax::preprocess::{ControlMacro, Jump, MacroTable};
 
 const MAX_DEPTH: u32 = 400;
 
-pub fn lower(tree: &Tree, src: &str) -> Module {
+pub fn lower(tree: &Tree, src: &str, macros: &MacroTable) -> Module {
     let mut lw = Lowerer {
         src: src.as_bytes(),
+        macros,
         module: Module::default(),
         class_stack: Vec::new(),
         depth: 0,
@@ -27,6 +29,8 @@ pub fn lower(tree: &Tree, src: &str) -> Module {
 
 struct Lowerer<'a> {
     src: &'a [u8],
+    /// Control-flow macros (`ErrorIf`) are lowered as branches.
+    macros: &'a MacroTable,
     module: Module,
     /// Classes whose bodies we are in (for inline method definitions).
     class_stack: Vec<String>,
@@ -692,6 +696,10 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             "compound_statement" => self.block_of(n),
             "expression_statement" => {
                 for c in named_children(n) {
+                    if let Some(m) = self.control_macro(c) {
+                        self.control_call(c, &m);
+                        continue;
+                    }
                     let e = self.expr(c);
                     self.push(Stmt::Expr(e));
                 }
@@ -834,6 +842,68 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
                 }
             }
         }
+    }
+
+    /// A call of a control-flow macro of the project (`ErrorIf(...)`).
+    fn control_macro(&self, n: Node) -> Option<ControlMacro> {
+        if n.kind() != "call_expression" {
+            return None;
+        }
+        let f = n.child_by_field_name("function")?;
+        if f.kind() != "identifier" {
+            return None;
+        }
+        self.lw.macros.control(self.text(f)).cloned()
+    }
+
+    /// `ErrorIf(cond, hr)` → `if (cond) { hr; goto Error; }`; `CheckNull(p)` →
+    /// `if (p == NULL) goto ...`; otherwise a branch on the macro's arguments.
+    fn control_call(&mut self, n: Node, m: &ControlMacro) {
+        let sp = span(n);
+        let mut args = n
+            .child_by_field_name("arguments")
+            .map(|a| self.args(a))
+            .unwrap_or_default();
+        let (cond, rest) = if let Some(i) = m.cond_arg.filter(|i| *i < args.len()) {
+            let cond = args.remove(i);
+            (cond, args)
+        } else if let Some(i) = m.null_arg.filter(|i| *i < args.len()) {
+            let tested = args.remove(i);
+            let null = Expr::new(ExprKind::Lit(Lit::Null), tested.span);
+            let cond = Expr::new(
+                ExprKind::Binary {
+                    op: BinOp::Eq,
+                    lhs: Box::new(tested),
+                    rhs: Box::new(null),
+                },
+                sp,
+            );
+            (cond, args)
+        } else {
+            (Expr::new(ExprKind::Opaque(args), sp), Vec::new())
+        };
+        let jump_b = self.new_block();
+        let next = self.new_block();
+        self.terminate(Terminator::Branch {
+            cond,
+            then: jump_b,
+            else_: next,
+        });
+        self.cur = Some(jump_b);
+        for r in rest {
+            self.push(Stmt::Expr(r));
+        }
+        match &m.jump {
+            Jump::Goto(label) => {
+                let target = self.label_block(label.clone());
+                self.terminate(Terminator::Goto(target));
+            }
+            Jump::Return => self.terminate(Terminator::Return {
+                value: Some(Expr::opaque(sp)),
+                span: sp,
+            }),
+        }
+        self.cur = Some(next);
     }
 
     fn label_block(&mut self, name: String) -> BlockId {

@@ -63,7 +63,7 @@ pub fn parse_and_lower(lang: Language, text: &str, macros: &MacroTable) -> Modul
         Language::Cpp => {
             let blanked = preprocess::blank_macros(text, macros);
             match with_parser(lang, |p| p.parse(&blanked, None)) {
-                Some(tree) => cpp::lower(&tree, &blanked),
+                Some(tree) => cpp::lower(&tree, &blanked, macros),
                 None => Module::default(),
             }
         }

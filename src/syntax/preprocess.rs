@@ -19,9 +19,28 @@ pub enum MacroAction {
     Replace(String),
 }
 
+/// Where a control-flow macro jumps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Jump {
+    Goto(String),
+    Return,
+}
+
+/// A function-like macro that hides control flow: `#define ErrorIf(expr, hr) if (expr) { ...
+/// goto Error; }`. Calls to it are lowered as a branch to `jump`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlMacro {
+    pub jump: Jump,
+    /// The argument that is the jump condition (`if (expr)`).
+    pub cond_arg: Option<usize>,
+    /// The argument tested for NULL; the macro jumps when it is NULL.
+    pub null_arg: Option<usize>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct MacroTable {
     actions: HashMap<String, MacroAction>,
+    controls: HashMap<String, ControlMacro>,
 }
 
 impl MacroTable {
@@ -40,6 +59,84 @@ impl MacroTable {
 
     pub fn len(&self) -> usize {
         self.actions.len()
+    }
+
+    pub fn control(&self, name: &str) -> Option<&ControlMacro> {
+        self.controls.get(name)
+    }
+
+    pub fn insert_control(&mut self, name: &str, m: ControlMacro) {
+        self.controls.insert(name.to_owned(), m);
+    }
+
+    /// Learn the control-flow macros among `defines` (name, parameters, body), resolving
+    /// macros that jump through another one (`CheckNull` → `ErrorIf`).
+    pub fn learn_controls(&mut self, defines: &[(String, Vec<String>, String)]) {
+        for _ in 0..4 {
+            let mut changed = false;
+            for (name, params, body) in defines {
+                if self.controls.contains_key(name) {
+                    continue;
+                }
+                if let Some(m) = self.control_of(params, body) {
+                    self.controls.insert(name.clone(), m);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    fn control_of(&self, params: &[String], body: &str) -> Option<ControlMacro> {
+        let tokens = tokens(body);
+        let jump = tokens
+            .iter()
+            .position(|t| *t == "goto")
+            .and_then(|i| tokens.get(i + 1))
+            .map(|l| Jump::Goto((*l).to_owned()))
+            .or_else(|| tokens.contains(&"return").then_some(Jump::Return))
+            .or_else(|| {
+                tokens
+                    .iter()
+                    .find_map(|t| self.controls.get(*t).map(|m| m.jump.clone()))
+            })?;
+        let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+        let cond_arg = compact.find("if(").and_then(|at| {
+            let inner = &compact[at + 3..];
+            let mut depth = 1usize;
+            let end = inner.char_indices().find_map(|(i, c)| {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                (depth == 0).then_some(i)
+            })?;
+            let cond = inner[..end].trim_start_matches('(').trim_end_matches(')');
+            params.iter().position(|p| p == cond)
+        });
+        let null_arg = params.iter().position(|p| {
+            [
+                format!("({p})==nullptr"),
+                format!("({p})==NULL"),
+                format!("{p}==NULL"),
+                format!("{p}==nullptr"),
+                format!("NULL=={p}"),
+                format!("nullptr=={p}"),
+                format!("NULL==({p})"),
+                format!("nullptr==({p})"),
+                format!("!({p})"),
+            ]
+            .iter()
+            .any(|pat| compact.contains(pat.as_str()))
+        });
+        Some(ControlMacro {
+            jump,
+            cond_arg,
+            null_arg,
+        })
     }
 
     pub fn is_empty(&self) -> bool {
@@ -61,7 +158,8 @@ impl MacroTable {
     /// blanked with their arguments. Anything else is left alone.
     pub fn learn_defines(&self, text: &str) -> Vec<(String, MacroAction)> {
         let mut learned = Vec::new();
-        for line in text.lines() {
+        for line in logical_lines(text) {
+            let line = line.as_str();
             let t = line.trim_start();
             let Some(rest) = t.strip_prefix('#') else {
                 continue;
@@ -86,16 +184,12 @@ impl MacroTable {
                 // Function-like: only an empty body is understood.
                 if let Some(close) = params.find(')')
                     && strip_comment(&params[close + 1..]).is_empty()
-                    && !params[close + 1..].trim_end().ends_with('\\')
                 {
                     learned.push((name.to_owned(), MacroAction::BlankCall));
                 }
                 continue;
             }
             let body = strip_comment(after);
-            if body.ends_with('\\') {
-                continue;
-            }
             let tokens: Vec<&str> = body.split_whitespace().collect();
             let is_ident = |t: &str| {
                 !t.is_empty()
@@ -121,6 +215,71 @@ impl MacroTable {
         }
         learned
     }
+}
+
+/// Lines with their `\` continuations joined.
+fn logical_lines(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for line in text.lines() {
+        let l = line.trim_end();
+        match l.strip_suffix('\\') {
+            Some(part) => {
+                cur.push_str(part);
+                cur.push(' ');
+            }
+            None => {
+                cur.push_str(l);
+                out.push(std::mem::take(&mut cur));
+            }
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// The function-like macros a file defines: (name, parameters, body).
+pub fn function_like_defines(text: &str) -> Vec<(String, Vec<String>, String)> {
+    let mut out = Vec::new();
+    for line in logical_lines(text) {
+        let t = line.trim_start();
+        let Some(rest) = t.strip_prefix('#') else {
+            continue;
+        };
+        let Some(rest) = rest.trim_start().strip_prefix("define") else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let name_len = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count();
+        let (name, after) = rest.split_at(name_len);
+        let Some(params) = after.strip_prefix('(') else {
+            continue;
+        };
+        let Some(close) = params.find(')') else {
+            continue;
+        };
+        let list: Vec<String> = params[..close]
+            .split(',')
+            .map(|p| p.trim().to_owned())
+            .filter(|p| !p.is_empty())
+            .collect();
+        let body = strip_comment(&params[close + 1..]).to_owned();
+        if !name.is_empty() && !body.is_empty() {
+            out.push((name.to_owned(), list, body));
+        }
+    }
+    out
+}
+
+fn tokens(s: &str) -> Vec<&str> {
+    s.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 fn strip_comment(s: &str) -> &str {
@@ -358,6 +517,49 @@ mod tests {
             ]
         );
         assert_eq!(blank_macros("#define X WINAPI\n", &t), "#define X WINAPI\n");
+    }
+
+    #[test]
+    fn learns_control_flow_macros() {
+        let src = "#define ErrorIf(expr, hresult) if (expr) { hr = hresult; goto Error; }\n\
+                   #define CheckNull(expr) ErrorIf(NULL == expr, E_INVALIDARG)\n\
+                   #define _GOTO_FINISHED() goto Finished\n\
+                   #define FINISHED_IF_NULL_ALLOC(ptr) do { if ((ptr) == nullptr) { \\\n\
+                       hr = E_OUTOFMEMORY; _GOTO_FINISHED(); }} while (0, 0)\n\
+                   #define RETURN_IF_FAILED(hr) do { if (FAILED(hr)) { return hr; } } while (0)\n\
+                   #define LOG(x) printf(x)\n";
+        let mut t = MacroTable::default();
+        t.learn_controls(&function_like_defines(src));
+        let goto = |l: &str| Jump::Goto(l.to_owned());
+        assert_eq!(
+            t.control("ErrorIf"),
+            Some(&ControlMacro {
+                jump: goto("Error"),
+                cond_arg: Some(0),
+                null_arg: None
+            })
+        );
+        assert_eq!(
+            t.control("CheckNull"),
+            Some(&ControlMacro {
+                jump: goto("Error"),
+                cond_arg: None,
+                null_arg: Some(0)
+            })
+        );
+        assert_eq!(
+            t.control("FINISHED_IF_NULL_ALLOC"),
+            Some(&ControlMacro {
+                jump: goto("Finished"),
+                cond_arg: None,
+                null_arg: Some(0)
+            })
+        );
+        assert_eq!(
+            t.control("RETURN_IF_FAILED").map(|m| &m.jump),
+            Some(&Jump::Return)
+        );
+        assert_eq!(t.control("LOG"), None);
     }
 
     #[test]
