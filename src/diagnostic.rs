@@ -57,8 +57,10 @@ pub struct Diagnostic {
     pub primary_label: String,
     /// Secondary labels (e.g. the allocation).
     pub labels: Vec<Label>,
-    /// The trace from where the value became request-scoped to the escape, in order.
-    pub trace: Vec<Label>,
+    /// How the value got here: one trace per origin or call chain, each from where the value
+    /// became request-scoped to the escape, in order. Findings with several origins at the same
+    /// place are merged into one with several traces.
+    pub traces: Vec<Vec<Label>>,
     pub help: Option<String>,
     /// `Some(reason)` when an allow-comment silenced this finding.
     pub suppressed: Option<String>,

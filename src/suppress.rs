@@ -138,7 +138,7 @@ pub fn apply(
                     span: s.span,
                     message: "in this suppression".into(),
                 }],
-                trace: Vec::new(),
+                traces: Vec::new(),
                 help: Some(rule.help.clone()),
                 suppressed: None,
             });

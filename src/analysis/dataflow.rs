@@ -1573,63 +1573,60 @@ impl<'a> FnAnalysis<'a> {
     /// `m_pOther->str.c_str()` or `m_strRef.data()` (a reference member): data of a string
     /// owned by another object, reached through a pointer or reference member.
     fn foreign_string_data(&self, base: &Expr, span: Span, _how: &str) -> Option<Fact> {
-        // A reference member of this object, bound to a string another object owns.
-        let member_name = match &base.peel().kind {
-            ExprKind::Name(n) if self.class.is_some() => Some(n.as_str()),
-            ExprKind::Field {
-                base: this, name, ..
-            } if matches!(this.peel().kind, ExprKind::This) => Some(name.as_str()),
-            _ => None,
-        };
-        if let (Some(n), Some(class)) = (member_name, self.class)
-            && let Some(field) = self.index.field(class, n)
-            && field.ty.is_ref
-            && self.index.is_content_type(&self.index.effective(&TypeRef {
-                is_ref: false,
-                ..field.ty.clone()
-            }))
-        {
-            return Some(Fact {
-                kind: Kind::Borrowed,
-                origin: span,
-                api: Rc::from(format!(
-                    "the data of `{n}`, a reference to a string owned by another object"
-                )),
-                steps: Rc::new(Vec::new()),
-                ctx: None,
-            });
-        }
-        // A field chain through a pointer member of this object: `m_pConfig->strBody`.
-        let is_member = |e: &Expr| match &e.peel().kind {
-            ExprKind::Name(n) => {
-                self.class.is_some() && matches!(self.resolve_name(n), Dest::Tracked(_))
-            }
-            ExprKind::Field { base, .. } => matches!(base.peel().kind, ExprKind::This),
-            _ => false,
-        };
-        let mut cur = base.peel();
-        let mut through = None;
-        while let ExprKind::Field {
-            base: inner, arrow, ..
-        } = &cur.kind
-        {
-            if *arrow && !matches!(inner.peel().kind, ExprKind::This) && is_member(inner) {
-                through = Some(describe_expr(self.func, base));
-            }
-            cur = inner.peel();
-        }
-        let path = through?;
+        // The field chain down to its root: `m_pConfig->strBody`, `m_rSettings.strNotice`,
+        // `m_strBodyRef`. The data belongs to another object when the chain goes through a
+        // pointer or reference member of this object.
         let ty = self.index.effective(&self.type_of(base));
         if !self.index.is_content_type(&ty) {
             return None;
         }
-        Some(Fact {
-            kind: Kind::Borrowed,
-            origin: span,
-            api: Rc::from(format!("the data of `{path}`, owned by another object")),
-            steps: Rc::new(Vec::new()),
-            ctx: None,
-        })
+        let member_type = |e: &Expr| -> Option<TypeRef> {
+            let name = match &e.peel().kind {
+                ExprKind::Name(n) if self.class.is_some() => n.as_str(),
+                ExprKind::Field { base, name, .. }
+                    if matches!(base.peel().kind, ExprKind::This) =>
+                {
+                    name.as_str()
+                }
+                _ => return None,
+            };
+            if !matches!(self.resolve_name(name), Dest::Tracked(_)) {
+                return None;
+            }
+            self.class
+                .and_then(|c| self.index.field(c, name))
+                .map(|f| f.ty.clone())
+        };
+        let mut cur = base.peel();
+        loop {
+            if let Some(t) = member_type(cur) {
+                let t = self.index.effective(&t);
+                if t.is_ref || t.pointers > 0 {
+                    let path = describe_expr(self.func, base);
+                    let how = if t.is_ref {
+                        "a reference member"
+                    } else {
+                        "a pointer member"
+                    };
+                    return Some(Fact {
+                        kind: Kind::Borrowed,
+                        origin: span,
+                        api: Rc::from(format!(
+                            "the data of `{path}`, reached through {how} and owned by another object"
+                        )),
+                        steps: Rc::new(Vec::new()),
+                        ctx: None,
+                    });
+                }
+                return None;
+            }
+            match &cur.kind {
+                ExprKind::Field { base: inner, .. } | ExprKind::Index { base: inner, .. } => {
+                    cur = inner.peel()
+                }
+                _ => return None,
+            }
+        }
     }
 
     fn is_byte_buffer(&self, ty: &TypeRef) -> bool {

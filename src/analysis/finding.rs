@@ -62,6 +62,11 @@ pub fn diagnostic(
     labels: Vec<Label>,
     trace: Vec<Label>,
 ) -> Option<Diagnostic> {
+    let traces = if trace.is_empty() {
+        Vec::new()
+    } else {
+        vec![trace]
+    };
     let r = rules::get(rule)?;
     Some(Diagnostic {
         rule,
@@ -71,10 +76,40 @@ pub fn diagnostic(
         primary,
         primary_label: r.label.clone(),
         labels,
-        trace,
+        traces,
         help: Some(r.help.clone()),
         suppressed: None,
     })
+}
+
+/// One finding per rule and primary location: findings of several origins at the same place are
+/// merged, keeping every label and every trace.
+pub fn merge(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(diags.len());
+    let mut at: std::collections::HashMap<(&'static str, FileId, Span), usize> =
+        std::collections::HashMap::new();
+    for d in diags {
+        match at.get(&(d.rule, d.file, d.primary)) {
+            Some(&i) => {
+                let m = &mut out[i];
+                for l in d.labels {
+                    if !m.labels.contains(&l) {
+                        m.labels.push(l);
+                    }
+                }
+                for t in d.traces {
+                    if !m.traces.contains(&t) {
+                        m.traces.push(t);
+                    }
+                }
+            }
+            None => {
+                at.insert((d.rule, d.file, d.primary), out.len());
+                out.push(d);
+            }
+        }
+    }
+    out
 }
 
 fn capitalize(s: &str) -> String {

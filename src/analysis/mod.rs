@@ -61,9 +61,11 @@ pub fn analyze_module(
             f.class.as_deref(),
         ));
     }
-    CHECKS
-        .iter()
-        .filter(|(id, _)| filter.enabled(id))
-        .flat_map(|(_, check)| check(file, &events))
-        .collect()
+    finding::merge(
+        CHECKS
+            .iter()
+            .filter(|(id, _)| filter.enabled(id))
+            .flat_map(|(_, check)| check(file, &events))
+            .collect(),
+    )
 }

@@ -51,7 +51,7 @@ struct Finding<'a> {
     start: Position,
     end: Position,
     labels: Vec<Location>,
-    trace: Vec<Location>,
+    traces: Vec<Vec<Location>>,
     help: Option<&'a str>,
     suppressed: Option<Suppressed<'a>>,
 }
@@ -116,7 +116,11 @@ fn finding<'a>(run: &Run, d: &'a Diagnostic) -> Finding<'a> {
         .chain(d.labels.iter().cloned())
         .map(|l| location(run, &l))
         .collect(),
-        trace: d.trace.iter().map(|l| location(run, l)).collect(),
+        traces: d
+            .traces
+            .iter()
+            .map(|t| t.iter().map(|l| location(run, l)).collect())
+            .collect(),
         help: d.help.as_deref(),
         suppressed: d.suppressed.as_deref().map(|reason| Suppressed { reason }),
     }

@@ -103,13 +103,19 @@ pub fn render(run: &Run, out: &mut dyn Write) -> std::io::Result<()> {
             if !related.is_empty() {
                 result["relatedLocations"] = json!(related);
             }
-            if !d.trace.is_empty() {
-                let steps: Vec<Value> = d
-                    .trace
+            if !d.traces.is_empty() {
+                let flows: Vec<Value> = d
+                    .traces
                     .iter()
-                    .map(|l| json!({ "location": location(run, l, None) }))
+                    .map(|t| {
+                        let steps: Vec<Value> = t
+                            .iter()
+                            .map(|l| json!({ "location": location(run, l, None) }))
+                            .collect();
+                        json!({ "threadFlows": [{ "locations": steps }] })
+                    })
                     .collect();
-                result["codeFlows"] = json!([{ "threadFlows": [{ "locations": steps }] }]);
+                result["codeFlows"] = json!(flows);
             }
             result
         })

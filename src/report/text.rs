@@ -80,9 +80,17 @@ fn to_codespan(run: &Run, d: &Diagnostic) -> CsDiagnostic<FileId> {
         );
     }
     let mut notes = Vec::new();
-    if d.trace.len() > 2 {
-        let mut trace = String::from("trace:");
-        for (i, step) in d.trace.iter().enumerate() {
+    let several = d.traces.len() > 1;
+    for (n, steps) in d.traces.iter().enumerate() {
+        if steps.len() <= 2 && !several {
+            continue; // the labels already show a two-step trace
+        }
+        let mut trace = if several {
+            format!("trace {} of {}:", n + 1, d.traces.len())
+        } else {
+            String::from("trace:")
+        };
+        for (i, step) in steps.iter().enumerate() {
             let f = run.file(step.file);
             let (line, col) = f.line_col(step.span.start);
             trace.push_str(&format!(

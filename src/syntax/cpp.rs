@@ -480,6 +480,8 @@ struct FnBuilder<'l, 'a> {
     /// (continue target, break target) of the enclosing loops; switches push (None, break).
     jumps: Vec<(Option<BlockId>, BlockId)>,
     labels: HashMap<String, BlockId>,
+    /// Label blocks whose labelled statement has been lowered.
+    defined_labels: Vec<BlockId>,
     /// Blocks started by `case`/`default` labels (with "is default"), innermost switch last.
     case_blocks: Vec<(BlockId, bool)>,
     loops: Vec<Loop>,
@@ -501,6 +503,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             cur: Some(ENTRY),
             jumps: Vec::new(),
             labels: HashMap::new(),
+            defined_labels: Vec::new(),
             case_blocks: Vec::new(),
             loops: Vec::new(),
             lambdas: Vec::new(),
@@ -748,6 +751,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             "labeled_statement" => {
                 if let Some(l) = n.child_by_field_name("label") {
                     let target = self.label_block(self.text(l).to_owned());
+                    self.defined_labels.push(target);
                     self.goto_and_enter(target);
                 }
                 for c in named_children(n) {
@@ -1085,7 +1089,14 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
     fn record_loop(&mut self, head: BlockId, parts: &[BlockId], first: usize, has_condition: bool) {
         let mut blocks = vec![head];
         blocks.extend_from_slice(parts);
-        blocks.extend((first..self.blocks.len()).map(|b| b as BlockId));
+        // A label a `goto` inside the loop jumps to, defined after the loop, is not part of it.
+        let pending_label =
+            |b: &BlockId| self.labels.values().any(|l| l == b) && !self.defined_labels.contains(b);
+        blocks.extend(
+            (first..self.blocks.len())
+                .map(|b| b as BlockId)
+                .filter(|b| !pending_label(b)),
+        );
         blocks.sort_unstable();
         blocks.dedup();
         self.loops.push(Loop {
