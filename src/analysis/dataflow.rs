@@ -149,7 +149,7 @@ impl Value {
 
     /// The value as a number: request data read as a number (a length, a count) and request
     /// input stay request input; pointers and objects are gone.
-    fn as_number(self) -> Value {
+    fn into_number(self) -> Value {
         Value {
             facts: self
                 .facts
@@ -434,7 +434,7 @@ impl<'a> FnAnalysis<'a> {
                 Terminator::Branch { cond, .. } => {
                     let v = self.eval(cond, &mut st);
                     self.mark_checked(cond, &mut st);
-                    if let Some(f) = v.as_number().facts.into_iter().next() {
+                    if let Some(f) = v.into_number().facts.into_iter().next() {
                         self.loop_input.entry(b).or_insert(f);
                     }
                 }
@@ -529,7 +529,7 @@ impl<'a> FnAnalysis<'a> {
         if self.index.is_content_type(&eff) {
             Value::default()
         } else if !self.index.can_hold_pointer(ty) {
-            v.as_number()
+            v.into_number()
         } else {
             v
         }
@@ -999,13 +999,14 @@ impl<'a> FnAnalysis<'a> {
     /// its allocation on this path (once per allocation and path).
     fn check_unchecked(&mut self, v: &Value, span: Span, st: &mut State) {
         for f in &v.facts {
-            if f.kind == Kind::RequestMemory && st.unchecked.remove(&f.origin) {
-                if self.seen.insert((2, span, f.origin)) {
-                    self.events.push(Event::Unchecked {
-                        fact: f.clone(),
-                        span,
-                    });
-                }
+            if f.kind == Kind::RequestMemory
+                && st.unchecked.remove(&f.origin)
+                && self.seen.insert((2, span, f.origin))
+            {
+                self.events.push(Event::Unchecked {
+                    fact: f.clone(),
+                    span,
+                });
             }
         }
     }
@@ -1100,8 +1101,8 @@ impl<'a> FnAnalysis<'a> {
                 let v = match compound {
                     None => rv,
                     Some(BinOp::Add) => self.peek(lhs, st).union(without_addr(rv)),
-                    Some(BinOp::Sub) => self.peek(lhs, st).union(rv.as_number()),
-                    Some(_) => self.peek(lhs, st).as_number().union(rv.as_number()),
+                    Some(BinOp::Sub) => self.peek(lhs, st).union(rv.into_number()),
+                    Some(_) => self.peek(lhs, st).into_number().union(rv.into_number()),
                 };
                 self.store(lhs, v.clone(), e.span, st);
                 v
@@ -1118,22 +1119,22 @@ impl<'a> FnAnalysis<'a> {
                     BinOp::Add => without_addr(l).union(without_addr(r)),
                     // `p - n` is a pointer; `p - q` a distance.
                     BinOp::Sub if !r.has(Kind::is_request_scoped) => {
-                        without_addr(l).union(r.as_number())
+                        without_addr(l).union(r.into_number())
                     }
-                    _ => l.as_number().union(r.as_number()),
+                    _ => l.into_number().union(r.into_number()),
                 }
             }
-            ExprKind::Unary { expr, .. } => self.eval(expr, st).as_number(),
+            ExprKind::Unary { expr, .. } => self.eval(expr, st).into_number(),
             ExprKind::IncDec(inner) => self.eval(inner, st),
             ExprKind::Cast { ty, expr, .. } => {
                 let mut v = self.eval(expr, st);
                 let t = self.index.effective(ty);
                 if !t.is_unknown() && !self.index.can_hold_pointer(&t) {
-                    return v.as_number(); // `(DWORD)(...)`: a number now
+                    return v.into_number(); // `(DWORD)(...)`: a number now
                 }
                 // `(LPCSTR)strLocal`: the data of a local string.
                 if t.pointers > 0
-                    && let Some(f) = self.local_string_data(expr, e.span, "cast")
+                    && let Some(f) = self.local_string_data(expr, e.span)
                 {
                     v.absorb(Value::of(f));
                 }
@@ -1256,7 +1257,7 @@ impl<'a> FnAnalysis<'a> {
             ExprKind::Index { base, index } => {
                 self.eval(index, st);
                 let mut v = self.eval(base, st);
-                if let Some(f) = self.local_string_data(base, inner.span, "&v[0]") {
+                if let Some(f) = self.local_string_data(base, inner.span) {
                     v.absorb(Value::of(f));
                 }
                 v.only(|k| k != Kind::RequestInput)
@@ -1306,7 +1307,7 @@ impl<'a> FnAnalysis<'a> {
         if !self.index.can_hold_pointer(ty) {
             return arg_vs
                 .into_iter()
-                .fold(Value::default(), |acc, v| acc.union(v.as_number()));
+                .fold(Value::default(), |acc, v| acc.union(v.into_number()));
         }
         // An aggregate built from request-scoped parts holds them.
         arg_vs
@@ -1480,7 +1481,7 @@ impl<'a> FnAnalysis<'a> {
                 "c_str" | "data" | "GetString" | "GetBuffer" | "GetData"
             ) && let Some(f) = self
                 .local_string_data(base, e.span, name)
-                .or_else(|| self.foreign_string_data(base, e.span, name))
+                .or_else(|| self.foreign_string_data(base, e.span))
             {
                 return Value::of(f);
             }
@@ -1551,7 +1552,7 @@ impl<'a> FnAnalysis<'a> {
 
     /// `s.c_str()`, `(LPCSTR)s`, `&v[0]` on a local string or vector: its data, which dies
     /// with the local.
-    fn local_string_data(&self, base: &Expr, span: Span, how: &str) -> Option<Fact> {
+    fn local_string_data(&self, base: &Expr, span: Span) -> Option<Fact> {
         let ExprKind::Local(id) = base.peel().kind else {
             return None;
         };
@@ -1560,7 +1561,6 @@ impl<'a> FnAnalysis<'a> {
         if l.storage != Storage::Automatic || l.is_param || !self.index.is_content_type(&ty) {
             return None;
         }
-        let _ = how;
         Some(Fact {
             kind: Kind::Borrowed,
             origin: span,
@@ -1572,7 +1572,7 @@ impl<'a> FnAnalysis<'a> {
 
     /// `m_pOther->str.c_str()` or `m_strRef.data()` (a reference member): data of a string
     /// owned by another object, reached through a pointer or reference member.
-    fn foreign_string_data(&self, base: &Expr, span: Span, _how: &str) -> Option<Fact> {
+    fn foreign_string_data(&self, base: &Expr, span: Span) -> Option<Fact> {
         // The field chain down to its root: `m_pConfig->strBody`, `m_rSettings.strNotice`,
         // `m_strBodyRef`. The data belongs to another object when the chain goes through a
         // pointer or reference member of this object.
