@@ -1480,7 +1480,7 @@ impl<'a> FnAnalysis<'a> {
                 name,
                 "c_str" | "data" | "GetString" | "GetBuffer" | "GetData"
             ) && let Some(f) = self
-                .local_string_data(base, e.span, name)
+                .local_string_data(base, e.span)
                 .or_else(|| self.foreign_string_data(base, e.span))
             {
                 return Value::of(f);
