@@ -14,6 +14,9 @@ pub struct Module {
     /// Variables with static storage declared at namespace scope or as static data members.
     pub statics: Vec<StaticVar>,
     pub classes: Vec<Class>,
+    /// Free functions declared without a body (`IHttpContext* CurrentContext();`): (name,
+    /// return type).
+    pub function_decls: Vec<(String, TypeRef)>,
     /// `typedef T Alias;` / `using Alias = T;`: (alias, target).
     pub typedefs: Vec<(String, TypeRef)>,
     /// Every comment of the file (for suppressions).
@@ -98,6 +101,8 @@ pub struct Class {
     pub name: String,
     pub bases: Vec<String>,
     pub fields: Vec<Field>,
+    /// Methods declared in the class body, with their return types.
+    pub methods: Vec<(String, TypeRef)>,
     pub span: Span,
 }
 

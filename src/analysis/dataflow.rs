@@ -850,6 +850,9 @@ impl<'a> FnAnalysis<'a> {
                     let recv = self.index.effective(&self.type_of(base));
                     let returns = &self.index.catalog.returns;
                     if !recv.is_unknown() {
+                        if let Some(t) = self.index.method_return(&recv.name, name) {
+                            return t.clone();
+                        }
                         let key = format!("{}::{name}", recv.name);
                         if let Some(r) = returns.get(&key) {
                             return iface(r);
@@ -872,6 +875,18 @@ impl<'a> FnAnalysis<'a> {
                         (Some((_, r1)), Some((_, r2))) if r1 == r2 => iface(r1),
                         _ => TypeRef::default(),
                     }
+                }
+                ExprKind::Name(n) => {
+                    let last = n.rsplit("::").next().unwrap_or(n);
+                    match n.rsplit_once("::") {
+                        Some((class, m)) => self.index.method_return(class, m),
+                        None => self
+                            .class
+                            .and_then(|c| self.index.method_return(c, last))
+                            .or_else(|| self.index.function_return(last)),
+                    }
+                    .cloned()
+                    .unwrap_or_default()
                 }
                 _ => TypeRef::default(),
             },
@@ -1371,6 +1386,14 @@ impl<'a> FnAnalysis<'a> {
             // A getter of the request reads its receiver; the rest is not a use.
             return result;
         }
+        // A function of the project declared to return a request interface (`IHttpContext*
+        // CStoredContext::GetHttpContext()`) returns a request object.
+        if sources.is_empty()
+            && let Some(f) = self.typed_object(e)
+        {
+            result.absorb(Value::of(f));
+            self.check_completed(&result, e.span, st);
+        }
 
         // Everything passed to a call is used by it (through `&local` too).
         self.consume(&recv_v);
@@ -1485,7 +1508,7 @@ impl<'a> FnAnalysis<'a> {
             {
                 return Value::of(f);
             }
-            return Value::default();
+            return result;
         }
 
         // Free functions.
@@ -1531,7 +1554,7 @@ impl<'a> FnAnalysis<'a> {
             // `std::string_view(p)`: a view of the same memory.
             return arg_vs.into_iter().next().unwrap_or_default();
         }
-        Value::default()
+        result
     }
 
     /// Could this receiver be a request context (for completion calls)?

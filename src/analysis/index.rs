@@ -13,6 +13,9 @@ pub struct Index<'a> {
     static_members: HashMap<(&'a str, &'a str), (FileId, &'a StaticVar)>,
     classes: HashMap<&'a str, Vec<&'a Class>>,
     typedefs: HashMap<&'a str, &'a TypeRef>,
+    /// Return types of the run's methods (class, name) and free functions (name).
+    methods: HashMap<(&'a str, &'a str), &'a TypeRef>,
+    functions: HashMap<&'a str, Option<&'a TypeRef>>,
     /// Stored-context classes and whether an instance is attached to a container that outlives
     /// the request (connection, site, application...).
     stored_contexts: HashMap<String, bool>,
@@ -67,6 +70,8 @@ impl<'a> Index<'a> {
             static_members: HashMap::new(),
             classes: HashMap::new(),
             typedefs: HashMap::new(),
+            methods: HashMap::new(),
+            functions: HashMap::new(),
             stored_contexts: HashMap::new(),
         };
         for &(file, m) in modules {
@@ -90,6 +95,35 @@ impl<'a> Index<'a> {
             for (alias, target) in &m.typedefs {
                 ix.typedefs.entry(alias.as_str()).or_insert(target);
             }
+            for c in &m.classes {
+                for (name, ret) in &c.methods {
+                    ix.methods
+                        .entry((c.name.as_str(), name.as_str()))
+                        .or_insert(ret);
+                }
+            }
+            for (name, ret) in &m.function_decls {
+                let e = ix.functions.entry(name.as_str()).or_insert(Some(ret));
+                if e.is_some_and(|r| r != ret) {
+                    *e = None;
+                }
+            }
+            for f in &m.functions {
+                match &f.class {
+                    Some(c) => {
+                        ix.methods
+                            .entry((c.as_str(), f.name.as_str()))
+                            .or_insert(&f.ret);
+                    }
+                    None => {
+                        // Overloads with different return types: unknown.
+                        let e = ix.functions.entry(f.name.as_str()).or_insert(Some(&f.ret));
+                        if e.is_some_and(|r| *r != f.ret) {
+                            *e = None;
+                        }
+                    }
+                }
+            }
         }
         for &(_, m) in modules {
             for f in &m.functions {
@@ -99,6 +133,18 @@ impl<'a> Index<'a> {
             }
         }
         ix
+    }
+
+    /// The declared return type of `class::method` (or of a base's), when the run declares it.
+    pub fn method_return(&self, class: &str, method: &str) -> Option<&'a TypeRef> {
+        std::iter::once(class)
+            .chain(self.bases(class))
+            .find_map(|c| self.methods.get(&(c, method)).copied())
+    }
+
+    /// The declared return type of a free function, when the run declares exactly one.
+    pub fn function_return(&self, name: &str) -> Option<&'a TypeRef> {
+        self.functions.get(name).copied().flatten()
     }
 
     /// Why instances of `class` outlive requests, if they do.

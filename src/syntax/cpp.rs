@@ -343,7 +343,24 @@ impl<'a> Lowerer<'a> {
             let info = self.declarator_info(d);
             let Some(name_node) = info.name else { continue };
             if info.function.is_some() {
-                continue; // a function declaration
+                // A declaration: remember the return type.
+                let ret = self.type_ref(ty, &info);
+                let method = self.last_segment(name_node);
+                match &in_class {
+                    Some(class) if n.kind() == "field_declaration" => {
+                        if let Some(c) = self
+                            .module
+                            .classes
+                            .iter_mut()
+                            .rev()
+                            .find(|c| &c.name == class)
+                        {
+                            c.methods.push((method, ret));
+                        }
+                    }
+                    _ => self.module.function_decls.push((method, ret)),
+                }
+                continue;
             }
             let tr = self.type_ref(ty, &info);
             let name = self.last_segment(name_node);
@@ -427,6 +444,7 @@ impl<'a> Lowerer<'a> {
             name: name.clone(),
             bases,
             fields: Vec::new(),
+            methods: Vec::new(),
             span: span(n),
         });
         if let Some(body) = n.child_by_field_name("body") {

@@ -1,0 +1,74 @@
+// Language echo: copies the client's preferred language into a response header.
+#define _WINSOCKAPI_
+#include <windows.h>
+#include <httpserv.h>
+
+class CLanguageEcho : public CHttpModule
+{
+public:
+    REQUEST_NOTIFICATION_STATUS
+    OnBeginRequest(
+        IN IHttpContext* pHttpContext,
+        IN IHttpEventProvider* pProvider
+    )
+    {
+        UNREFERENCED_PARAMETER(pProvider);
+        IHttpRequest* pRequest = pHttpContext->GetRequest();
+        IHttpResponse* pResponse = pHttpContext->GetResponse();
+
+        USHORT cchLanguage = 64;
+        PCSTR pszLanguage = (PCSTR)pHttpContext->AllocateRequestMemory(cchLanguage + 1);
+        //~^ request-memory-dead-alloc
+        if (pszLanguage == NULL)
+        {
+            pResponse->SetStatus(500, "Server Error", 0, HRESULT_FROM_WIN32(ERROR_NOT_ENOUGH_MEMORY));
+            return RQ_NOTIFICATION_FINISH_REQUEST;
+        }
+
+        pszLanguage = pRequest->GetHeader("Accept-Language", &cchLanguage);
+        if (pszLanguage == NULL || cchLanguage == 0)
+        {
+            return RQ_NOTIFICATION_CONTINUE;
+        }
+
+        HRESULT hr = pResponse->SetHeader("X-Requested-Language", pszLanguage, cchLanguage, TRUE);
+        if (FAILED(hr))
+        {
+            pResponse->SetStatus(500, "Server Error", 0, hr);
+            return RQ_NOTIFICATION_FINISH_REQUEST;
+        }
+        return RQ_NOTIFICATION_CONTINUE;
+    }
+};
+
+class CLanguageEchoFactory : public IHttpModuleFactory
+{
+public:
+    HRESULT GetHttpModule(OUT CHttpModule** ppModule, IN IModuleAllocator* pAllocator)
+    {
+        UNREFERENCED_PARAMETER(pAllocator);
+        CLanguageEcho* pModule = new CLanguageEcho();
+        if (pModule == NULL)
+        {
+            return HRESULT_FROM_WIN32(ERROR_NOT_ENOUGH_MEMORY);
+        }
+        *ppModule = pModule;
+        return S_OK;
+    }
+
+    void Terminate()
+    {
+        delete this;
+    }
+};
+
+HRESULT __stdcall RegisterModule(
+    DWORD dwServerVersion,
+    IHttpModuleRegistrationInfo* pModuleInfo,
+    IHttpServer* pHttpServer
+)
+{
+    UNREFERENCED_PARAMETER(dwServerVersion);
+    UNREFERENCED_PARAMETER(pHttpServer);
+    return pModuleInfo->SetRequestNotifications(new CLanguageEchoFactory, RQ_BEGIN_REQUEST, 0);
+}
