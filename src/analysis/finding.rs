@@ -68,6 +68,9 @@ pub fn diagnostic(
         vec![trace]
     };
     let r = rules::get(rule)?;
+    // A label on the primary location would only repeat it.
+    let mut labels = labels;
+    labels.retain(|l| l.file != file || l.span != primary);
     Some(Diagnostic {
         rule,
         severity: r.severity,

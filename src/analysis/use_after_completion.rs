@@ -33,7 +33,12 @@ pub fn check(file: FileId, events: &[Event]) -> Vec<Diagnostic> {
                     message: origin_label(fact),
                 },
             ];
-            let mut t = trace(file, fact, None);
+            // A value that becomes a request object where it is used has no history of its own.
+            let mut t = if fact.origin == *span && fact.steps.is_empty() {
+                Vec::new()
+            } else {
+                trace(file, fact, None)
+            };
             t.push(Label {
                 file,
                 span: *completion,
