@@ -2,8 +2,8 @@
 //! IIS method that keeps the pointer.
 
 use crate::analysis::dataflow::Event;
-use crate::analysis::finding::{diagnostic, origin_label, trace};
-use crate::diagnostic::{Diagnostic, FileId, Label};
+use crate::analysis::finding::{diagnostic, origin, trace};
+use crate::diagnostic::{Diagnostic, FileId};
 
 pub const ID: &str = "borrowed-buffer-by-reference";
 
@@ -14,11 +14,7 @@ pub fn check(file: FileId, events: &[Event]) -> Vec<Diagnostic> {
             let Event::Borrowed { fact, span, sink } = ev else {
                 return None;
             };
-            let labels = vec![Label {
-                file,
-                span: fact.origin,
-                message: origin_label(fact),
-            }];
+            let labels = vec![origin(fact)];
             let last = (*span, format!("IIS keeps the pointer passed to `{sink}`"));
             diagnostic(
                 ID,

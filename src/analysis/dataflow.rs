@@ -27,6 +27,7 @@ const MAX_VISITS: usize = 64;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
+    pub file: FileId,
     pub span: Span,
     pub message: String,
 }
@@ -35,6 +36,8 @@ pub struct Step {
 #[derive(Debug, Clone)]
 pub struct Fact {
     pub kind: Kind,
+    /// The file of `origin` (a callee's file when the value came back from a call).
+    pub file: FileId,
     /// The expression that produced the value.
     pub origin: Span,
     /// What produced it (`AllocateRequestMemory`, `IHttpContext*`, `stack array`).
@@ -44,19 +47,49 @@ pub struct Fact {
     /// The request context the value belongs to: `None` for the request being processed, the
     /// `CloneContext` call for a child context.
     pub ctx: Option<Span>,
+    /// The fact stands for whatever the caller passes as this parameter (kind `Param`):
+    /// what happens to it becomes the function's summary.
+    pub param: Option<u32>,
+    /// The value is an object that holds the request-scoped value in a member (built by a
+    /// constructor that keeps its parameter): storing it makes the member outlive the request.
+    pub held: bool,
 }
 
 impl Fact {
-    fn with_step(&self, span: Span, message: String) -> Fact {
+    pub fn new(kind: Kind, file: FileId, origin: Span, api: impl Into<Rc<str>>) -> Fact {
+        Fact {
+            kind,
+            file,
+            origin,
+            api: api.into(),
+            steps: Rc::new(Vec::new()),
+            ctx: None,
+            param: None,
+            held: false,
+        }
+    }
+
+    fn with_step(&self, file: FileId, span: Span, message: String) -> Fact {
         let mut f = self.clone();
-        if f.steps.len() < MAX_STEPS && f.steps.last().is_none_or(|s| s.span != span) {
-            Rc::make_mut(&mut f.steps).push(Step { span, message });
+        if f.steps.len() < MAX_STEPS
+            && f.steps
+                .last()
+                .is_none_or(|s| s.span != span || s.file != file)
+        {
+            Rc::make_mut(&mut f.steps).push(Step {
+                file,
+                span,
+                message,
+            });
         }
         f
     }
 
     fn same(&self, other: &Fact) -> bool {
-        self.origin == other.origin && self.kind == other.kind
+        self.origin == other.origin
+            && self.kind == other.kind
+            && self.file == other.file
+            && self.param == other.param
     }
 }
 
@@ -121,7 +154,7 @@ impl Value {
             && self.addr.is_some() == other.addr.is_some()
     }
 
-    fn with_step(&self, span: Span, message: impl Fn() -> String) -> Value {
+    fn with_step(&self, file: FileId, span: Span, message: impl Fn() -> String) -> Value {
         if self.facts.is_empty() {
             return self.clone();
         }
@@ -130,7 +163,7 @@ impl Value {
             facts: self
                 .facts
                 .iter()
-                .map(|f| f.with_step(span, msg.clone()))
+                .map(|f| f.with_step(file, span, msg.clone()))
                 .collect(),
             addr: self.addr.clone(),
         }
@@ -513,7 +546,7 @@ impl<'a> FnAnalysis<'a> {
                 let ty = self.local_type(*local);
                 let v = self.convert_for(&ty, v);
                 let name = &l.name;
-                let v = v.with_step(*span, || format!("assigned to `{name}` here"));
+                let v = v.with_step(self.file, *span, || format!("assigned to `{name}` here"));
                 assign(st, Place::local(*local), v);
             }
         }
@@ -920,13 +953,12 @@ impl<'a> FnAnalysis<'a> {
         if !self.index.catalog.request_object_types.contains(&t.name) {
             return None;
         }
-        Some(Fact {
-            kind: Kind::RequestObject,
-            origin: e.span,
-            api: Rc::from(format!("{}*", t.name)),
-            steps: Rc::new(Vec::new()),
-            ctx: None,
-        })
+        Some(Fact::new(
+            Kind::RequestObject,
+            self.file,
+            e.span,
+            Rc::from(format!("{}*", t.name)),
+        ))
     }
 
     /// Is this call a catalogued source? Returns the source for `recv->method(...)` whose
@@ -1049,13 +1081,12 @@ impl<'a> FnAnalysis<'a> {
                 }
                 let l = self.func.local(*id);
                 if l.ty.is_array && l.storage == Storage::Automatic && self.is_byte_buffer(&l.ty) {
-                    v.absorb(Value::of(Fact {
-                        kind: Kind::Borrowed,
-                        origin: l.span,
-                        api: Rc::from(format!("the stack array `{}`", l.name)),
-                        steps: Rc::new(Vec::new()),
-                        ctx: None,
-                    }));
+                    v.absorb(Value::of(Fact::new(
+                        Kind::Borrowed,
+                        self.file,
+                        l.span,
+                        Rc::from(format!("the stack array `{}`", l.name)),
+                    )));
                 }
                 self.read_done(e, v, st)
             }
@@ -1359,11 +1390,8 @@ impl<'a> FnAnalysis<'a> {
         let mut result = Value::default();
         for s in &sources {
             let fact = Fact {
-                kind: s.kind,
-                origin: e.span,
-                api: Rc::from(s.method.as_str()),
-                steps: Rc::new(Vec::new()),
                 ctx: if s.new_context { Some(e.span) } else { ctx },
+                ..Fact::new(s.kind, self.file, e.span, s.method.as_str())
             };
             if s.kind == Kind::RequestMemory && !self.allocs.iter().any(|a| a.0 == e.span) {
                 self.allocs.push((e.span, fact.api.clone(), self.cur_block));
@@ -1420,11 +1448,13 @@ impl<'a> FnAnalysis<'a> {
                         ctxs.push(Some(e.span));
                         if let Dest::Tracked(p) = self.dest(base, st) {
                             let child = Fact {
-                                kind: Kind::RequestObject,
-                                origin: base.span,
-                                api: Rc::from("IHttpContext*"),
-                                steps: Rc::new(Vec::new()),
                                 ctx: Some(e.span),
+                                ..Fact::new(
+                                    Kind::RequestObject,
+                                    self.file,
+                                    base.span,
+                                    Rc::from("IHttpContext*"),
+                                )
                             };
                             assign(st, p, Value::of(child));
                         }
@@ -1584,13 +1614,12 @@ impl<'a> FnAnalysis<'a> {
         if l.storage != Storage::Automatic || l.is_param || !self.index.is_content_type(&ty) {
             return None;
         }
-        Some(Fact {
-            kind: Kind::Borrowed,
-            origin: span,
-            api: Rc::from(format!("the data of the local `{}`", l.name)),
-            steps: Rc::new(Vec::new()),
-            ctx: None,
-        })
+        Some(Fact::new(
+            Kind::Borrowed,
+            self.file,
+            span,
+            Rc::from(format!("the data of the local `{}`", l.name)),
+        ))
     }
 
     /// `m_pOther->str.c_str()` or `m_strRef.data()` (a reference member): data of a string
@@ -1631,15 +1660,14 @@ impl<'a> FnAnalysis<'a> {
                     } else {
                         "a pointer member"
                     };
-                    return Some(Fact {
-                        kind: Kind::Borrowed,
-                        origin: span,
-                        api: Rc::from(format!(
+                    return Some(Fact::new(
+                        Kind::Borrowed,
+                        self.file,
+                        span,
+                        Rc::from(format!(
                             "the data of `{path}`, reached through {how} and owned by another object"
                         )),
-                        steps: Rc::new(Vec::new()),
-                        ctx: None,
-                    });
+                    ));
                 }
                 return None;
             }
@@ -1716,7 +1744,7 @@ impl<'a> FnAnalysis<'a> {
                 let ty = self.type_of(lhs);
                 let v = self.convert_for(&ty, v);
                 let desc = describe_expr(self.func, lhs);
-                let v = v.with_step(span, || format!("assigned to `{desc}` here"));
+                let v = v.with_step(self.file, span, || format!("assigned to `{desc}` here"));
                 match p.path.last() {
                     // An element of an array or container: may-update.
                     Some(Seg::Elem) => weak_assign(&mut st.places, p, v),

@@ -1,7 +1,7 @@
 //! `request-scope-escape-static`: a request-scoped value stored into static storage.
 
 use crate::analysis::dataflow::Event;
-use crate::analysis::finding::{diagnostic, origin_label, trace, value_phrase};
+use crate::analysis::finding::{diagnostic, origin, trace, value_phrase};
 use crate::diagnostic::{Diagnostic, FileId, Label};
 
 pub const ID: &str = "request-scope-escape-static";
@@ -26,11 +26,7 @@ pub fn store_findings(
             if target.long_lived != long_lived {
                 return None;
             }
-            let mut labels = vec![Label {
-                file,
-                span: fact.origin,
-                message: origin_label(fact),
-            }];
+            let mut labels = vec![origin(fact)];
             if let Some((dfile, dspan)) = target.decl {
                 labels.push(Label {
                     file: dfile,

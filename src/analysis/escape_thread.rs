@@ -2,7 +2,7 @@
 //! work, outside the `RQ_NOTIFICATION_PENDING` protocol.
 
 use crate::analysis::dataflow::{Event, HandoffReason};
-use crate::analysis::finding::{diagnostic, origin_label, trace, value_phrase};
+use crate::analysis::finding::{diagnostic, origin, trace, value_phrase};
 use crate::diagnostic::{Diagnostic, FileId, Label};
 
 pub const ID: &str = "request-scope-escape-thread";
@@ -20,11 +20,7 @@ pub fn check(file: FileId, events: &[Event]) -> Vec<Diagnostic> {
             else {
                 return None;
             };
-            let mut labels = vec![Label {
-                file,
-                span: fact.origin,
-                message: origin_label(fact),
-            }];
+            let mut labels = vec![origin(fact)];
             if let HandoffReason::Returns(ret) = reason {
                 labels.push(Label {
                     file,

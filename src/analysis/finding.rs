@@ -31,15 +31,11 @@ pub fn origin_label(f: &Fact) -> String {
     }
 }
 
-/// The trace: the origin, each step that carried the value, and `last`.
+/// The trace: the origin, each step that carried the value, and `last` (in `file`).
 pub fn trace(file: FileId, f: &Fact, last: Option<(Span, String)>) -> Vec<Label> {
-    let mut t = vec![Label {
-        file,
-        span: f.origin,
-        message: origin_label(f),
-    }];
+    let mut t = vec![origin(f)];
     t.extend(f.steps.iter().map(|s| Label {
-        file,
+        file: s.file,
         span: s.span,
         message: s.message.clone(),
     }));
@@ -51,6 +47,15 @@ pub fn trace(file: FileId, f: &Fact, last: Option<(Span, String)>) -> Vec<Label>
         });
     }
     t
+}
+
+/// The label at the value's origin, in the origin's file.
+pub fn origin(f: &Fact) -> Label {
+    Label {
+        file: f.file,
+        span: f.origin,
+        message: origin_label(f),
+    }
 }
 
 /// A finding of `rule` with its severity, label and help from the rule's definition.

@@ -1,8 +1,8 @@
 //! `request-memory-freed`: request memory or request data passed to a function that frees.
 
 use crate::analysis::dataflow::Event;
-use crate::analysis::finding::{diagnostic, origin_label, trace, value_phrase};
-use crate::diagnostic::{Diagnostic, FileId, Label};
+use crate::analysis::finding::{diagnostic, origin, trace, value_phrase};
+use crate::diagnostic::{Diagnostic, FileId};
 
 pub const ID: &str = "request-memory-freed";
 
@@ -13,11 +13,7 @@ pub fn check(file: FileId, events: &[Event]) -> Vec<Diagnostic> {
             let Event::Freed { fact, span, func } = ev else {
                 return None;
             };
-            let labels = vec![Label {
-                file,
-                span: fact.origin,
-                message: origin_label(fact),
-            }];
+            let labels = vec![origin(fact)];
             let last = (*span, format!("freed by `{func}` here"));
             diagnostic(
                 ID,

@@ -1,7 +1,7 @@
 //! `request-memory-in-loop`: an allocation inside a loop whose trip count the client controls.
 
 use crate::analysis::dataflow::Event;
-use crate::analysis::finding::{diagnostic, origin_label};
+use crate::analysis::finding::diagnostic;
 use crate::diagnostic::{Diagnostic, FileId, Label};
 
 pub const ID: &str = "request-memory-in-loop";
@@ -25,11 +25,7 @@ pub fn check(file: FileId, events: &[Event]) -> Vec<Diagnostic> {
                     span: *cond,
                     message: "the loop runs as long as this condition, which depends on request input and has no fixed bound".into(),
                 },
-                Label {
-                    file,
-                    span: input.origin,
-                    message: origin_label(input),
-                },
+                crate::analysis::finding::origin(input),
             ];
             diagnostic(
                 ID,

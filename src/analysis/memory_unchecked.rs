@@ -1,7 +1,7 @@
 //! `request-memory-unchecked`: request memory used with no NULL check since the allocation.
 
 use crate::analysis::dataflow::Event;
-use crate::analysis::finding::{diagnostic, origin_label, trace, value_phrase};
+use crate::analysis::finding::{diagnostic, origin, origin_label, trace, value_phrase};
 use crate::diagnostic::{Diagnostic, FileId, Label};
 
 pub const ID: &str = "request-memory-unchecked";
@@ -14,9 +14,8 @@ pub fn check(file: FileId, events: &[Event]) -> Vec<Diagnostic> {
                 return None;
             };
             let labels = vec![Label {
-                file,
-                span: fact.origin,
                 message: format!("{}; it may return NULL", origin_label(fact)),
+                ..origin(fact)
             }];
             let last = (*span, "used here with no NULL check on the way".to_owned());
             diagnostic(

@@ -3,7 +3,7 @@
 //! (`ReleaseClonedContext`) on the same path.
 
 use crate::analysis::dataflow::Event;
-use crate::analysis::finding::{diagnostic, origin_label, trace, value_phrase};
+use crate::analysis::finding::{diagnostic, origin, trace, value_phrase};
 use crate::diagnostic::{Diagnostic, FileId, Label};
 
 pub const ID: &str = "use-after-completion";
@@ -27,11 +27,7 @@ pub fn check(file: FileId, events: &[Event]) -> Vec<Diagnostic> {
                     span: *completion,
                     message: format!("the request context is completed by `{completion_api}` here"),
                 },
-                Label {
-                    file,
-                    span: fact.origin,
-                    message: origin_label(fact),
-                },
+                origin(fact),
             ];
             // A value that becomes a request object where it is used has no history of its own.
             let mut t = if fact.origin == *span && fact.steps.is_empty() {
