@@ -23,6 +23,9 @@ pub enum Kind {
     /// The address of storage that dies before the response is sent (a stack array, a local
     /// string's data): `borrowed-buffer-by-reference`.
     Borrowed,
+    /// Whatever the caller passes as a parameter: what happens to it becomes the function's
+    /// summary (never reported by itself).
+    Param,
 }
 
 impl Kind {
@@ -33,7 +36,14 @@ impl Kind {
             Kind::RequestObject => "a request object",
             Kind::RequestInput => "request input",
             Kind::Borrowed => "a borrowed buffer",
+            Kind::Param => "a parameter",
         }
+    }
+
+    /// The kinds that escape rules follow: request-scoped values and parameters (whose escapes
+    /// go into the summary).
+    pub fn is_tracked(self) -> bool {
+        self.is_request_scoped() || self == Kind::Param
     }
 
     /// Request memory, request data and request objects: the values whose lifetime ends with

@@ -165,32 +165,40 @@ fn run_in_pool(opts: &Options) -> Result<Run, RunError> {
         }
     }
 
-    // Analyse.
+    // Analyse the whole run (summaries cross files), then apply each file's suppressions.
     let t = Instant::now();
     let pairs: Vec<(FileId, &Module)> = files.iter().map(|f| f.id).zip(modules.iter()).collect();
     let index = Index::new(&opts.catalog, &pairs);
-    let enabled = |path: &Path, rule: &str| rule_enabled(opts, path, rule);
-    let per_file: Vec<Result<Vec<Diagnostic>, String>> = files
+    let enabled = |file: FileId, rule: &str| rule_enabled(opts, &files[file.0 as usize].path, rule);
+    let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        analysis::analyze_program(&index, &pairs, &enabled)
+    }));
+    let mut diagnostics = match analysed {
+        Ok(d) => d,
+        Err(p) => {
+            notices.push(Notice {
+                path: PathBuf::from("."),
+                level: Severity::Error,
+                message: format!("internal error during analysis: {}", panic_message(p)),
+            });
+            Vec::new()
+        }
+    };
+    let mut by_file: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
+    for d in diagnostics.drain(..) {
+        by_file[d.file.0 as usize].push(d);
+    }
+    let per_file: Vec<Vec<Diagnostic>> = files
         .par_iter()
-        .zip(modules.par_iter())
-        .map(|(f, m)| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let filter = |rule: &str| enabled(&f.path, rule);
-                let mut diags = analysis::analyze_module(&index, f.id, m, &filter);
-                let unused = suppress::apply(f, &mut diags, &filter);
-                diags.extend(unused);
-                diags
-            }))
-            .map_err(panic_message)
+        .zip(by_file.into_par_iter())
+        .map(|(f, mut diags)| {
+            let filter = |rule: &str| rule_enabled(opts, &f.path, rule);
+            let unused = suppress::apply(f, &mut diags, &filter);
+            diags.extend(unused);
+            diags
         })
         .collect();
-    let mut diagnostics = Vec::new();
-    for (f, r) in files.iter().zip(per_file) {
-        match r {
-            Ok(d) => diagnostics.extend(d),
-            Err(msg) => notices.push(internal_error(&f.path, "analysis", &msg)),
-        }
-    }
+    diagnostics = per_file.into_iter().flatten().collect();
     stats.analysis = t.elapsed();
 
     diagnostics.sort_by(|a, b| {

@@ -11,9 +11,10 @@
 //! The analysis emits [`Event`]s; rules decide what becomes a finding.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::rc::Rc;
+use std::sync::Arc as Rc;
 
 use crate::analysis::index::{Index, Role};
+use crate::analysis::summary::{FnRef, ParamHandoff, Summaries, Summary};
 use crate::catalog::Kind;
 use crate::diagnostic::{FileId, Span};
 use crate::ir::*;
@@ -364,8 +365,9 @@ pub enum Event {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HandoffReason {
-    /// This `return` after the hand-off does not return `RQ_NOTIFICATION_PENDING`.
-    Returns(Span),
+    /// This `return` (in this file) after the hand-off does not return
+    /// `RQ_NOTIFICATION_PENDING`.
+    Returns(FileId, Span),
     GlobalNotification,
 }
 
@@ -373,6 +375,8 @@ pub enum HandoffReason {
 struct PendingHandoff {
     sink: String,
     fact: Fact,
+    /// The hand-off call: here, or inside a helper this function calls.
+    file: FileId,
     span: Span,
     block: BlockId,
     in_terminator: bool,
@@ -386,7 +390,11 @@ pub struct FnAnalysis<'a> {
     /// The class whose members unqualified names may refer to.
     class: Option<&'a str>,
     role: Option<Role>,
-    events: Vec<Event>,
+    summaries: Summaries<'a>,
+    /// What this function does for its callers.
+    summary: Summary,
+    /// Events with the file of their primary location.
+    events: Vec<(FileId, Event)>,
     seen: HashSet<(u8, Span, Span)>,
     /// Types of `auto` locals, inferred from their initialisers.
     inferred: Vec<Option<TypeRef>>,
@@ -403,19 +411,23 @@ pub struct FnAnalysis<'a> {
     loop_input: BTreeMap<BlockId, Fact>,
 }
 
-/// Analyse one function (and the lambdas defined in it); return its events.
+/// Analyse one function (and the lambdas defined in it) with the summaries of its callees;
+/// return its events (with the file of each primary location) and its own summary.
 pub fn analyze_function<'a>(
     index: &'a Index<'a>,
+    summaries: Summaries<'a>,
     file: FileId,
     func: &'a Function,
     class: Option<&'a str>,
-) -> Vec<Event> {
+) -> (Vec<(FileId, Event)>, Summary) {
     let mut a = FnAnalysis {
         index,
         file,
         func,
         class,
         role: class.and_then(|c| index.role(c)),
+        summaries,
+        summary: Summary::default(),
         events: Vec::new(),
         seen: HashSet::new(),
         inferred: vec![None; func.locals.len()],
@@ -432,9 +444,9 @@ pub fn analyze_function<'a>(
     a.judge_allocations();
     let mut events = a.events;
     for l in &func.lambdas {
-        events.extend(analyze_function(index, file, l, class));
+        events.extend(analyze_function(index, summaries, file, l, class).0);
     }
-    events
+    (events, a.summary)
 }
 
 impl<'a> FnAnalysis<'a> {
@@ -442,7 +454,24 @@ impl<'a> FnAnalysis<'a> {
         let cfg = &self.func.body;
         let n = cfg.blocks.len();
         let mut input: Vec<Option<State>> = vec![None; n];
-        input[0] = Some(State::default());
+        let mut entry = State::default();
+        // Each parameter stands for whatever the caller passes.
+        for (i, l) in self.func.locals[..self.func.params as usize]
+            .iter()
+            .enumerate()
+        {
+            if l.name.is_empty() || !self.index.can_hold_pointer(&l.ty) {
+                continue;
+            }
+            let f = Fact {
+                param: Some(i as u32),
+                ..Fact::new(Kind::Param, self.file, l.span, l.name.as_str())
+            };
+            entry
+                .places
+                .insert(Place::local(i as LocalId), Value::of(f));
+        }
+        input[0] = Some(entry);
         let mut visits = vec![0usize; n];
         let mut work: Vec<BlockId> = vec![0];
         let mut queued = vec![false; n];
@@ -477,6 +506,11 @@ impl<'a> FnAnalysis<'a> {
                 Terminator::Return { value: Some(v), .. } => {
                     let val = self.eval(v, &mut st);
                     self.consume(&val);
+                    for f in val.facts.iter().filter(|f| f.kind.is_tracked()) {
+                        if !self.summary.returns.iter().any(|g| g.same(f)) {
+                            self.summary.returns.push(f.clone());
+                        }
+                    }
                 }
                 _ => {}
             }
@@ -617,18 +651,42 @@ impl<'a> FnAnalysis<'a> {
     }
 
     fn report_store(&mut self, target: StaticTarget, v: &Value, span: Span) {
+        self.report_store_at(self.file, target, v, span);
+    }
+
+    /// A store into static storage or a longer-lived object at `file:span` (here, or inside a
+    /// helper). A parameter's store goes into the summary; a value that is an object holding
+    /// request data (built by a constructor that keeps it) makes the store long-lived.
+    fn report_store_at(&mut self, file: FileId, target: StaticTarget, v: &Value, span: Span) {
         if !self.index.can_hold_pointer(&target.ty) {
             return;
         }
         self.consume(v);
         for f in &v.facts {
-            if f.kind.is_request_scoped() && self.seen.insert((0, span, f.origin)) {
-                self.events.push(Event::Store {
-                    target: target.clone(),
-                    fact: f.clone(),
-                    span,
-                });
+            if !f.kind.is_tracked() || !self.seen.insert((0, span, f.origin)) {
+                continue;
             }
+            let mut target = target.clone();
+            if f.held && !target.long_lived {
+                target.long_lived = true;
+                target.describe = format!("the object {} points to", target.describe);
+            }
+            let ev = Event::Store {
+                target,
+                fact: f.clone(),
+                span,
+            };
+            self.emit(file, ev, f);
+        }
+    }
+
+    /// An event about `fact`: a parameter's goes into the summary (its callers report it with
+    /// what they pass), any other is reported.
+    fn emit(&mut self, file: FileId, ev: Event, fact: &Fact) {
+        if fact.param.is_some() {
+            self.summary.escapes.push((file, ev));
+        } else {
+            self.events.push((file, ev));
         }
     }
 
@@ -1031,12 +1089,15 @@ impl<'a> FnAnalysis<'a> {
                 c.reported = true;
                 let (call, api) = (c.call, c.api.clone());
                 if self.seen.insert((1, span, call)) {
-                    self.events.push(Event::UseAfterCompletion {
-                        fact: f.clone(),
-                        span,
-                        completion: call,
-                        completion_api: api,
-                    });
+                    self.events.push((
+                        self.file,
+                        Event::UseAfterCompletion {
+                            fact: f.clone(),
+                            span,
+                            completion: call,
+                            completion_api: api,
+                        },
+                    ));
                 }
             }
         }
@@ -1050,10 +1111,13 @@ impl<'a> FnAnalysis<'a> {
                 && st.unchecked.remove(&f.origin)
                 && self.seen.insert((2, span, f.origin))
             {
-                self.events.push(Event::Unchecked {
-                    fact: f.clone(),
-                    span,
-                });
+                self.events.push((
+                    self.file,
+                    Event::Unchecked {
+                        fact: f.clone(),
+                        span,
+                    },
+                ));
             }
         }
     }
@@ -1338,6 +1402,23 @@ impl<'a> FnAnalysis<'a> {
             self.handoff(e.span, &ty.name, None, args, &arg_vs, st);
             return Value::default();
         }
+        let ctors = self.resolve_ctor(ty, args.len());
+        if !ctors.is_empty() {
+            // A constructor of the run: the new object holds what it keeps in members.
+            let kept = self.apply_summaries(e.span, &ctors, None, args, &arg_vs, st);
+            arg_vs.iter().for_each(|v| self.consume(v));
+            return Value {
+                facts: kept
+                    .facts
+                    .into_iter()
+                    .map(|mut f| {
+                        f.held = heap;
+                        f
+                    })
+                    .collect(),
+                addr: None,
+            };
+        }
         if heap || self.index.is_content_type(ty) {
             arg_vs.iter().for_each(|v| self.consume(v));
             return Value::default();
@@ -1423,6 +1504,13 @@ impl<'a> FnAnalysis<'a> {
             self.check_completed(&result, e.span, st);
         }
 
+        // A function of the run: what its summary says it does with the arguments.
+        let callees = self.resolve_call(callee, args.len());
+        if !callees.is_empty() {
+            let v = self.apply_summaries(e.span, &callees, recv, args, &arg_vs, st);
+            result.absorb(v);
+        }
+
         // Everything passed to a call is used by it (through `&local` too).
         self.consume(&recv_v);
         for (a, v) in args.iter().zip(&arg_vs) {
@@ -1463,6 +1551,10 @@ impl<'a> FnAnalysis<'a> {
                 if ctxs.is_empty() {
                     ctxs.push(None);
                 }
+                let param = recv_v.facts.iter().find_map(|f| f.param);
+                if !self.summary.completes.contains(&param) {
+                    self.summary.completes.push(param);
+                }
                 for ctx in ctxs {
                     st.completed.retain(|c| c.ctx != ctx);
                     st.completed.push(Completion {
@@ -1485,11 +1577,14 @@ impl<'a> FnAnalysis<'a> {
                 let reach = self.reach(arg, v, st);
                 for f in reach.facts.iter().filter(|f| f.kind == Kind::Borrowed) {
                     if self.seen.insert((3, e.span, f.origin)) {
-                        self.events.push(Event::Borrowed {
-                            fact: f.clone(),
-                            span: e.span,
-                            sink: name.to_owned(),
-                        });
+                        self.events.push((
+                            self.file,
+                            Event::Borrowed {
+                                fact: f.clone(),
+                                span: e.span,
+                                sink: name.to_owned(),
+                            },
+                        ));
                     }
                 }
             }
@@ -1583,6 +1678,284 @@ impl<'a> FnAnalysis<'a> {
         if self.index.is_view_type(name) {
             // `std::string_view(p)`: a view of the same memory.
             return arg_vs.into_iter().next().unwrap_or_default();
+        }
+        result
+    }
+
+    /// The functions of the run a call may reach: a free function by name and arity; a method by
+    /// the receiver's class (its own, inherited, or an override in a subclass); `Class::f`;
+    /// an unqualified call inside a method, to the class's methods first. A call whose target
+    /// cannot be resolved reaches nothing (no finding comes from an unknown callee alone).
+    fn resolve_call(&self, callee: &Expr, nargs: usize) -> Vec<FnRef> {
+        let fits = |f: &FnRef| {
+            let func = self.index.function(*f);
+            nargs <= func.params as usize && func.name != "<lambda>"
+        };
+        let methods_of = |class: &str, name: &str| -> Vec<FnRef> {
+            self.index
+                .functions_named(name)
+                .iter()
+                .copied()
+                .filter(|f| fits(f))
+                .filter(|f| {
+                    self.index.function(*f).class.as_deref().is_some_and(|c| {
+                        c == class
+                            || self.index.is_subclass(class, c)
+                            || self.index.is_subclass(c, class)
+                    })
+                })
+                .collect()
+        };
+        match &callee.peel().kind {
+            ExprKind::Field { base, name, .. } => {
+                let recv = if matches!(base.peel().kind, ExprKind::This) {
+                    self.class.unwrap_or_default().to_owned()
+                } else {
+                    self.index.effective(&self.type_of(base)).name
+                };
+                if recv.is_empty() || !self.index.is_class(&recv) {
+                    return Vec::new();
+                }
+                methods_of(&recv, name)
+            }
+            ExprKind::Name(n) => {
+                if let Some((class, m)) = n.rsplit_once("::") {
+                    let class = class.rsplit("::").next().unwrap_or(class);
+                    if self.index.is_class(class) {
+                        return methods_of(class, m);
+                    }
+                }
+                let last = n.rsplit("::").next().unwrap_or(n);
+                if let Some(c) = self.class {
+                    let own = methods_of(c, last);
+                    if !own.is_empty() {
+                        return own;
+                    }
+                }
+                self.index
+                    .functions_named(last)
+                    .iter()
+                    .copied()
+                    .filter(|f| fits(f) && self.index.function(*f).class.is_none())
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The constructors of `ty` the run defines.
+    fn resolve_ctor(&self, ty: &TypeRef, nargs: usize) -> Vec<FnRef> {
+        if ty.name.is_empty() {
+            return Vec::new();
+        }
+        self.index
+            .functions_named(&ty.name)
+            .iter()
+            .copied()
+            .filter(|f| {
+                let func = self.index.function(*f);
+                func.class.as_deref() == Some(ty.name.as_str()) && nargs <= func.params as usize
+            })
+            .collect()
+    }
+
+    /// A fact of the callee's summary, seen from this call: a parameter is replaced by what
+    /// was passed for it (with a step at the call), a value made inside keeps its origin.
+    fn at_call(
+        &self,
+        template: &Fact,
+        call: Span,
+        fname: &str,
+        callee: &Function,
+        arg_vs: &[Value],
+    ) -> Vec<Fact> {
+        let base: Vec<Fact> = match template.param {
+            Some(i) => {
+                let pname = callee
+                    .locals
+                    .get(i as usize)
+                    .map_or("?", |l| l.name.as_str());
+                arg_vs
+                    .get(i as usize)
+                    .map(|v| {
+                        v.facts
+                            .iter()
+                            .filter(|f| f.kind.is_tracked())
+                            .map(|f| {
+                                f.with_step(
+                                    self.file,
+                                    call,
+                                    format!("passed to `{fname}` as `{pname}` here"),
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            }
+            None => {
+                vec![template.with_step(self.file, call, format!("returned from `{fname}` here"))]
+            }
+        };
+        base.into_iter()
+            .map(|mut f| {
+                if template.param.is_some() {
+                    for s in template.steps.iter() {
+                        f = f.with_step(s.file, s.span, s.message.clone());
+                    }
+                }
+                f.held |= template.held;
+                f
+            })
+            .collect()
+    }
+
+    /// Apply the summaries of the functions a call may reach; return what the call returns.
+    fn apply_summaries(
+        &mut self,
+        call: Span,
+        callees: &[FnRef],
+        recv: Option<&Expr>,
+        args: &[Expr],
+        arg_vs: &[Value],
+        st: &mut State,
+    ) -> Value {
+        let mut result = Value::default();
+        for &fr in callees {
+            let Some(sum) = self.summaries.get(fr) else {
+                continue;
+            };
+            let callee = self.index.function(fr);
+            let fname = match &callee.class {
+                Some(c) if *c != callee.name => format!("{c}::{}", callee.name),
+                _ => callee.name.clone(),
+            };
+            // Escapes of parameters: reported at the store inside the callee.
+            for (file, ev) in &sum.escapes {
+                match ev {
+                    Event::Store { target, fact, span } => {
+                        let facts = self.at_call(fact, call, &fname, callee, arg_vs);
+                        let v = Value { facts, addr: None };
+                        self.report_store_at(*file, target.clone(), &v, *span);
+                    }
+                    Event::Freed { fact, span, func } => {
+                        let facts = self.at_call(fact, call, &fname, callee, arg_vs);
+                        self.freed_at(*file, &Value { facts, addr: None }, *span, func);
+                    }
+                    _ => {}
+                }
+            }
+            for h in &sum.handoffs {
+                for f in self.at_call(&h.fact, call, &fname, callee, arg_vs) {
+                    self.handoff_of(h.file, h.span, &h.sink, f);
+                }
+            }
+            for rf in &sum.returns {
+                let facts = self.at_call(rf, call, &fname, callee, arg_vs);
+                result.absorb(Value { facts, addr: None });
+            }
+            // Out-parameters: `Get(ctx, &p)` writes into `p`.
+            for (i, of) in &sum.outs {
+                let facts = self.at_call(of, call, &fname, callee, arg_vs);
+                let Some(arg) = args.get(*i as usize) else {
+                    continue;
+                };
+                let target = match &arg.peel().kind {
+                    ExprKind::AddrOf(place) => Some(&**place),
+                    _ if callee.locals.get(*i as usize).is_some_and(|l| l.is_ref) => Some(arg),
+                    _ => None,
+                };
+                let v = Value { facts, addr: None }.with_step(self.file, call, || {
+                    format!("written into the argument of `{fname}` here")
+                });
+                match target {
+                    Some(place) => self.store(place, v, call, st),
+                    None => {
+                        // Forwarding this function's own out-parameter.
+                        for f in arg_vs
+                            .get(*i as usize)
+                            .map(|a| a.facts.as_slice())
+                            .unwrap_or(&[])
+                        {
+                            if let Some(j) = f.param {
+                                for g in &v.facts {
+                                    self.summary.outs.push((j, g.clone()));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            // Completion of the request context passed (or reached) by the callee.
+            for c in &sum.completes {
+                let passed = c.and_then(|i| arg_vs.get(i as usize));
+                let mut ctxs: Vec<Option<Span>> = passed
+                    .map(|v| {
+                        v.facts
+                            .iter()
+                            .filter(|f| f.kind == Kind::RequestObject)
+                            .map(|f| f.ctx)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if let Some(v) = passed {
+                    for f in &v.facts {
+                        if let Some(j) = f.param {
+                            self.summary.completes.push(Some(j));
+                        }
+                    }
+                } else {
+                    self.summary.completes.push(None);
+                }
+                if ctxs.is_empty() {
+                    ctxs.push(None);
+                }
+                for ctx in ctxs {
+                    st.completed.retain(|x| x.ctx != ctx);
+                    st.completed.push(Completion {
+                        ctx,
+                        call,
+                        api: Rc::from(fname.as_str()),
+                        reported: false,
+                    });
+                }
+            }
+            // Values the callee keeps in members of its object.
+            for (kf, member, span) in &sum.keeps {
+                let facts = self.at_call(kf, call, &fname, callee, arg_vs);
+                if facts.is_empty() {
+                    continue;
+                }
+                let Some(base) = recv else {
+                    // A constructor: the new object holds them.
+                    let v = Value { facts, addr: None }.with_step(self.file, call, || {
+                        format!("kept in the member `{member}` of the new object")
+                    });
+                    result.absorb(v);
+                    continue;
+                };
+                let v = Value { facts, addr: None };
+                match self.dest(base, st) {
+                    Dest::Static(mut t) => {
+                        let through = matches!(base.peel().kind, ExprKind::Deref(_))
+                            || self.index.effective(&self.type_of(base)).pointers > 0;
+                        if through && !t.long_lived {
+                            t.long_lived = true;
+                            t.describe = format!("the object {} points to", t.describe);
+                        }
+                        t.describe = format!("the member `{member}` of {}", t.describe);
+                        t.ty = TypeRef::default();
+                        let callee_file = fr.file;
+                        self.report_store_at(callee_file, t, &v, *span);
+                    }
+                    Dest::Tracked(p) if matches!(p.root, Root::This) && p.path.is_empty() => {
+                        weak_assign(&mut st.places, member_place(member), v);
+                    }
+                    Dest::Tracked(p) => {
+                        weak_assign(&mut st.places, p.child(Seg::Field(member.clone())), v);
+                    }
+                    Dest::Unknown => {}
+                }
+            }
         }
         result
     }
@@ -1686,15 +2059,22 @@ impl<'a> FnAnalysis<'a> {
     }
 
     fn freed(&mut self, v: &Value, span: Span, func: &str) {
+        self.freed_at(self.file, v, span, func);
+    }
+
+    fn freed_at(&mut self, file: FileId, v: &Value, span: Span, func: &str) {
         for f in &v.facts {
-            if matches!(f.kind, Kind::RequestMemory | Kind::RequestData)
-                && self.seen.insert((4, span, f.origin))
+            if matches!(
+                f.kind,
+                Kind::RequestMemory | Kind::RequestData | Kind::Param
+            ) && self.seen.insert((4, span, f.origin))
             {
-                self.events.push(Event::Freed {
+                let ev = Event::Freed {
                     fact: f.clone(),
                     span,
                     func: func.to_owned(),
-                });
+                };
+                self.emit(file, ev, f);
             }
         }
     }
@@ -1713,30 +2093,76 @@ impl<'a> FnAnalysis<'a> {
                 continue;
             }
             let reach = self.reach(a, v, st);
-            for f in reach.facts.iter().filter(|f| f.kind.is_request_scoped()) {
-                if self
-                    .handoffs
-                    .iter()
-                    .any(|h| h.span == span && h.fact.same(f))
-                {
-                    continue;
-                }
-                self.handoffs.push(PendingHandoff {
-                    sink: sink.to_owned(),
-                    fact: f.clone(),
-                    span,
-                    block: self.cur_block,
-                    in_terminator: self.in_terminator,
-                    result_local: None,
-                });
+            for f in reach.facts.iter().filter(|f| f.kind.is_tracked()) {
+                self.handoff_of(self.file, span, sink, f.clone());
             }
         }
     }
 
+    /// A value handed to another thread at `file:span` (here, or inside a helper called here).
+    fn handoff_of(&mut self, file: FileId, span: Span, sink: &str, fact: Fact) {
+        if fact.param.is_some() {
+            // Whether the caller pends is the caller's to judge.
+            if !self
+                .summary
+                .handoffs
+                .iter()
+                .any(|h| h.span == span && h.fact.same(&fact))
+            {
+                self.summary.handoffs.push(ParamHandoff {
+                    sink: sink.to_owned(),
+                    fact,
+                    file,
+                    span,
+                });
+            }
+            return;
+        }
+        if self
+            .handoffs
+            .iter()
+            .any(|h| h.span == span && h.fact.same(&fact))
+        {
+            return;
+        }
+        self.handoffs.push(PendingHandoff {
+            sink: sink.to_owned(),
+            fact,
+            file,
+            span,
+            block: self.cur_block,
+            in_terminator: self.in_terminator,
+            result_local: None,
+        });
+    }
+
     fn store(&mut self, lhs: &Expr, v: Value, span: Span, st: &mut State) {
+        // `*ppOut = v` and `rOut = v` through an out-parameter: the caller's variable.
+        if let Some(i) = self.out_param(lhs) {
+            self.consume(&v);
+            for f in v.facts.iter().filter(|f| f.kind.is_tracked()) {
+                if !self.summary.outs.iter().any(|(j, g)| *j == i && g.same(f)) {
+                    self.summary.outs.push((i, f.clone()));
+                }
+            }
+            return;
+        }
         match self.dest(lhs, st) {
             Dest::Static(t) => self.report_store(t, &v, span),
             Dest::Tracked(p) => {
+                if let (Root::This, [Seg::Field(member)]) = (&p.root, p.path.as_slice()) {
+                    // Kept in a member of this object: the callers' objects hold it.
+                    for f in v.facts.iter().filter(|f| f.kind.is_tracked()) {
+                        if !self
+                            .summary
+                            .keeps
+                            .iter()
+                            .any(|(g, m, _)| m == member && g.same(f))
+                        {
+                            self.summary.keeps.push((f.clone(), member.clone(), span));
+                        }
+                    }
+                }
                 let into_caller = matches!(p.root, Root::Local(id) if self.func.local(id).is_ref);
                 if !p.is_local_storage() || into_caller {
                     self.consume(&v); // into a member, another object or the caller's: used
@@ -1752,6 +2178,23 @@ impl<'a> FnAnalysis<'a> {
                 }
             }
             Dest::Unknown => self.consume(&v),
+        }
+    }
+
+    /// The parameter an assignment writes through: `*pp = v` for a pointer parameter, `r = v`
+    /// for a reference parameter.
+    fn out_param(&self, lhs: &Expr) -> Option<u32> {
+        let params = self.func.params;
+        match &lhs.peel().kind {
+            ExprKind::Deref(inner) => match inner.peel().kind {
+                ExprKind::Local(id) if id < params => {
+                    let t = self.index.effective(&self.func.local(id).ty);
+                    (t.pointers >= 2 || t.is_ref || t.is_unknown()).then_some(id)
+                }
+                _ => None,
+            },
+            ExprKind::Local(id) if *id < params && self.func.local(*id).is_ref => Some(*id),
+            _ => None,
         }
     }
 
@@ -1772,12 +2215,15 @@ impl<'a> FnAnalysis<'a> {
             if let Some(reason) = reason
                 && self.seen.insert((5, h.span, h.fact.origin))
             {
-                self.events.push(Event::Handoff {
-                    sink: h.sink,
-                    fact: h.fact,
-                    span: h.span,
-                    reason,
-                });
+                self.events.push((
+                    h.file,
+                    Event::Handoff {
+                        sink: h.sink,
+                        fact: h.fact,
+                        span: h.span,
+                        reason,
+                    },
+                ));
             }
         }
     }
@@ -1793,7 +2239,7 @@ impl<'a> FnAnalysis<'a> {
         let first = self.success_edges(start, h, true);
         if let Terminator::Return { value, span } = &start.term {
             if !returns_pending(value.as_ref()) {
-                return Some(HandoffReason::Returns(*span));
+                return Some(HandoffReason::Returns(self.file, *span));
             }
             return None;
         }
@@ -1805,7 +2251,7 @@ impl<'a> FnAnalysis<'a> {
             let block = &cfg.blocks[b as usize];
             if let Terminator::Return { value, span } = &block.term {
                 if !returns_pending(value.as_ref()) {
-                    return Some(HandoffReason::Returns(*span));
+                    return Some(HandoffReason::Returns(self.file, *span));
                 }
                 continue;
             }
@@ -1834,10 +2280,13 @@ impl<'a> FnAnalysis<'a> {
         let cfg = &self.func.body;
         for (origin, api, block) in std::mem::take(&mut self.allocs) {
             if !self.used.contains(&origin) {
-                self.events.push(Event::DeadAlloc {
-                    origin,
-                    api: api.clone(),
-                });
+                self.events.push((
+                    self.file,
+                    Event::DeadAlloc {
+                        origin,
+                        api: api.clone(),
+                    },
+                ));
             }
             for l in &cfg.loops {
                 if !l.has_condition || !l.blocks.contains(&block) {
@@ -1853,12 +2302,15 @@ impl<'a> FnAnalysis<'a> {
                     Terminator::Branch { cond, .. } => cond.span,
                     _ => continue,
                 };
-                self.events.push(Event::InLoop {
-                    origin,
-                    api: api.clone(),
-                    cond,
-                    input: input.clone(),
-                });
+                self.events.push((
+                    self.file,
+                    Event::InLoop {
+                        origin,
+                        api: api.clone(),
+                        cond,
+                        input: input.clone(),
+                    },
+                ));
                 break;
             }
         }

@@ -21,9 +21,9 @@ pub fn check(file: FileId, events: &[Event]) -> Vec<Diagnostic> {
                 return None;
             };
             let mut labels = vec![origin(fact)];
-            if let HandoffReason::Returns(ret) = reason {
+            if let HandoffReason::Returns(ret_file, ret) = reason {
                 labels.push(Label {
-                    file,
+                    file: *ret_file,
                     span: *ret,
                     message: "this path returns without `RQ_NOTIFICATION_PENDING`, so the request may end while the worker runs".into(),
                 });
@@ -32,7 +32,7 @@ pub fn check(file: FileId, events: &[Event]) -> Vec<Diagnostic> {
                 HandoffReason::GlobalNotification => {
                     format!("`{sink}` from a global notification, which cannot pend")
                 }
-                HandoffReason::Returns(_) => format!("`{sink}`"),
+                HandoffReason::Returns(..) => format!("`{sink}`"),
             };
             let last = (*span, format!("handed to `{sink}` here"));
             diagnostic(

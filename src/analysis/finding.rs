@@ -14,6 +14,7 @@ pub fn value_phrase(f: &Fact) -> String {
         Kind::RequestObject => format!("A request object from `{}`", f.api),
         Kind::RequestInput => format!("Request input from `{}`", f.api),
         Kind::Borrowed => capitalize(&f.api),
+        Kind::Param => format!("The parameter `{}`", f.api),
     }
 }
 
@@ -28,6 +29,7 @@ pub fn origin_label(f: &Fact) -> String {
         Kind::RequestObject => format!("a request object returned by `{}` here", f.api),
         Kind::RequestInput => format!("a length chosen by the client, from `{}`", f.api),
         Kind::Borrowed => format!("{} here", f.api),
+        Kind::Param => format!("the parameter `{}`", f.api),
     }
 }
 

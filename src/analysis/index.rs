@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::analysis::summary::FnRef;
 use crate::catalog::Catalog;
 use crate::diagnostic::FileId;
 use crate::ir::{Class, Expr, ExprKind, Field, Function, Module, StaticVar, Stmt, TypeRef};
@@ -16,6 +17,9 @@ pub struct Index<'a> {
     /// Return types of the run's methods (class, name) and free functions (name).
     methods: HashMap<(&'a str, &'a str), &'a TypeRef>,
     functions: HashMap<&'a str, Option<&'a TypeRef>>,
+    /// Every function of the run by its (unqualified) name; constructors by the class name.
+    pub functions_by_name: HashMap<&'a str, Vec<FnRef>>,
+    modules: HashMap<FileId, &'a Module>,
     /// Stored-context classes and whether an instance is attached to a container that outlives
     /// the request (connection, site, application...).
     stored_contexts: HashMap<String, bool>,
@@ -73,6 +77,8 @@ impl<'a> Index<'a> {
             methods: HashMap::new(),
             functions: HashMap::new(),
             stored_contexts: HashMap::new(),
+            functions_by_name: HashMap::new(),
+            modules: modules.iter().copied().collect(),
         };
         for &(file, m) in modules {
             for s in &m.statics {
@@ -125,6 +131,17 @@ impl<'a> Index<'a> {
                 }
             }
         }
+        for &(file, m) in modules {
+            for (i, f) in m.functions.iter().enumerate() {
+                ix.functions_by_name
+                    .entry(f.name.as_str())
+                    .or_default()
+                    .push(FnRef {
+                        file,
+                        index: i as u32,
+                    });
+            }
+        }
         for &(_, m) in modules {
             for f in &m.functions {
                 for (class, long_lived) in stored_context_uses(f) {
@@ -133,6 +150,22 @@ impl<'a> Index<'a> {
             }
         }
         ix
+    }
+
+    pub fn function(&self, f: FnRef) -> &'a Function {
+        &self.modules[&f.file].functions[f.index as usize]
+    }
+
+    pub fn functions_named(&self, name: &str) -> &[FnRef] {
+        self.functions_by_name
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// Is `class` a subclass (transitively) of `base`?
+    pub fn is_subclass(&self, class: &str, base: &str) -> bool {
+        self.bases(class).contains(&base)
     }
 
     /// The declared return type of `class::method` (or of a base's), when the run declares it.

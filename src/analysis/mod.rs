@@ -1,5 +1,9 @@
 //! The analysis: the dataflow engine over the IR, and the rules that turn its events into
 //! diagnostics. Never sees a syntax tree; never prints.
+//!
+//! The whole run is analysed at once: functions are taken bottom-up over the call graph
+//! (`summary::levels`), each level in parallel, so that every call is judged with the summary of
+//! its callee, within a file and across files.
 
 pub mod borrowed_buffer;
 pub mod dataflow;
@@ -12,23 +16,18 @@ pub mod memory_dead_alloc;
 pub mod memory_freed;
 pub mod memory_in_loop;
 pub mod memory_unchecked;
+pub mod summary;
 pub mod use_after_completion;
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::ir::Module;
 use dataflow::Event;
 use index::Index;
-
-/// Which rules are enabled for a file.
-pub trait RuleFilter {
-    fn enabled(&self, rule: &str) -> bool;
-}
-
-impl<F: Fn(&str) -> bool> RuleFilter for F {
-    fn enabled(&self, rule: &str) -> bool {
-        self(rule)
-    }
-}
+use summary::{FnRef, Summaries, Summary};
 
 type Check = fn(FileId, &[Event]) -> Vec<Diagnostic>;
 
@@ -45,27 +44,88 @@ pub const CHECKS: &[(&str, Check)] = &[
     (borrowed_buffer::ID, borrowed_buffer::check),
 ];
 
-/// Analyse every function of one file.
-pub fn analyze_module(
+/// Times a recursive group of functions is re-analysed before its summaries are taken as they
+/// are.
+const MAX_ROUNDS: usize = 6;
+
+/// Analyse every function of the run; return the findings of the rules `enabled` allows for the
+/// file of each finding's primary location.
+pub fn analyze_program(
     index: &Index,
-    file: FileId,
-    module: &Module,
-    filter: &dyn RuleFilter,
+    modules: &[(FileId, &Module)],
+    enabled: &(dyn Fn(FileId, &str) -> bool + Sync),
 ) -> Vec<Diagnostic> {
-    let mut events: Vec<Event> = Vec::new();
-    for f in &module.functions {
-        events.extend(dataflow::analyze_function(
-            index,
-            file,
-            f,
-            f.class.as_deref(),
-        ));
+    let module_of: HashMap<FileId, &Module> = modules.iter().copied().collect();
+    let mut done: HashMap<FnRef, Summary> = HashMap::new();
+    let mut events: Vec<(FileId, Event)> = Vec::new();
+    for level in summary::levels(modules, &index.functions_by_name) {
+        let results: Vec<(Vec<(FnRef, Summary)>, Vec<(FileId, Event)>)> = level
+            .par_iter()
+            .map(|group| analyze_group(index, &module_of, &done, group))
+            .collect();
+        for (sums, evs) in results {
+            done.extend(sums);
+            events.extend(evs);
+        }
     }
-    finding::merge(
-        CHECKS
-            .iter()
-            .filter(|(id, _)| filter.enabled(id))
-            .flat_map(|(_, check)| check(file, &events))
-            .collect(),
-    )
+    // Rules run per file of the primary location.
+    let mut by_file: BTreeMap<FileId, Vec<Event>> = BTreeMap::new();
+    for (file, ev) in events {
+        by_file.entry(file).or_default().push(ev);
+    }
+    let diags: Vec<Diagnostic> = by_file
+        .into_iter()
+        .flat_map(|(file, evs)| {
+            CHECKS
+                .iter()
+                .filter(|(id, _)| enabled(file, id))
+                .flat_map(|(_, check)| check(file, &evs))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    finding::merge(diags)
+}
+
+/// Analyse one group of mutually recursive functions until their summaries are stable; return
+/// the summaries and the events of the last round.
+fn analyze_group(
+    index: &Index,
+    modules: &HashMap<FileId, &Module>,
+    done: &HashMap<FnRef, Summary>,
+    group: &[FnRef],
+) -> (Vec<(FnRef, Summary)>, Vec<(FileId, Event)>) {
+    let mut local: HashMap<FnRef, Summary> = HashMap::new();
+    let mut events = Vec::new();
+    for round in 0..MAX_ROUNDS {
+        events.clear();
+        let mut changed = false;
+        for &f in group {
+            let func = &modules[&f.file].functions[f.index as usize];
+            let summaries = Summaries {
+                global: done,
+                local: &local,
+            };
+            let (evs, sum) =
+                dataflow::analyze_function(index, summaries, f.file, func, func.class.as_deref());
+            events.extend(evs);
+            let before = local.get(&f).map(Summary::digest);
+            if before.as_ref() != Some(&sum.digest()) {
+                changed = true;
+            }
+            local.insert(f, sum);
+        }
+        // A single function that does not call itself needs one round.
+        if !changed && round > 0 || group.len() == 1 && round == 0 && !calls_itself(index, group[0])
+        {
+            break;
+        }
+    }
+    (local.into_iter().collect(), events)
+}
+
+fn calls_itself(index: &Index, f: FnRef) -> bool {
+    let func = index.function(f);
+    let mut names = Vec::new();
+    summary::called_names(func, &mut names);
+    names.iter().any(|n| n == &func.name)
 }

@@ -1,5 +1,6 @@
 //! Rendering a run. The only module that formats findings for people or tools.
 
+pub mod fingerprint;
 pub mod json;
 pub mod sarif;
 pub mod text;

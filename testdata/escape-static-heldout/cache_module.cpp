@@ -73,7 +73,7 @@ CUrlCacheModule::OnBeginRequest(
         return RQ_NOTIFICATION_FINISH_REQUEST;
     }
 
-    s_pszLastUrl = pszKey;
+    s_pszLastUrl = pszKey; //~ request-scope-escape-static (via BuildKey's out-parameter)
     m_pszKey     = pszKey;
     m_cchKey     = (DWORD)strlen(pszKey);
 

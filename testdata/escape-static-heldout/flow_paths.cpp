@@ -240,7 +240,7 @@ HxRemember(
     _In_ PVOID pvFromCaller
 )
 {
-    g_pvLast = pvFromCaller;
+    g_pvLast = pvFromCaller; //~ request-scope-escape-static (HxRemember is called with request memory)
 }
 
 void
