@@ -31,6 +31,9 @@ use summary::{FnRef, Summaries, Summary};
 
 type Check = fn(FileId, &[Event]) -> Vec<Diagnostic>;
 
+/// What analysing a group yields: its summaries, and its events with their files.
+type GroupResult = (Vec<(FnRef, Summary)>, Vec<(FileId, Event)>);
+
 /// Every rule that reads the dataflow's events.
 pub const CHECKS: &[(&str, Check)] = &[
     (escape_static::ID, escape_static::check),
@@ -59,7 +62,7 @@ pub fn analyze_program(
     let mut done: HashMap<FnRef, Summary> = HashMap::new();
     let mut events: Vec<(FileId, Event)> = Vec::new();
     for level in summary::levels(modules, &index.functions_by_name) {
-        let results: Vec<(Vec<(FnRef, Summary)>, Vec<(FileId, Event)>)> = level
+        let results: Vec<GroupResult> = level
             .par_iter()
             .map(|group| analyze_group(index, &module_of, &done, group))
             .collect();
@@ -93,7 +96,7 @@ fn analyze_group(
     modules: &HashMap<FileId, &Module>,
     done: &HashMap<FnRef, Summary>,
     group: &[FnRef],
-) -> (Vec<(FnRef, Summary)>, Vec<(FileId, Event)>) {
+) -> GroupResult {
     let mut local: HashMap<FnRef, Summary> = HashMap::new();
     let mut events = Vec::new();
     for round in 0..MAX_ROUNDS {
