@@ -7,16 +7,21 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::baseline;
 use crate::catalog::Catalog;
 use crate::config::{self, Config};
 use crate::driver::{self, Options};
-use crate::report::{self, Format};
+use crate::report::{self, Format, Report};
 use crate::rules;
 
 const AFTER_HELP: &str = "\
 Examples:
   iislint check                         check the current directory
   iislint check src/ --format sarif -o iislint.sarif
+  iislint check --sarif-file iislint.sarif --json-file iislint.json
+                                        text on the terminal, SARIF and JSON files
+  iislint check --baseline iislint-baseline.json
+                                        report only findings the baseline does not have
   iislint check module.cpp --select request-scope-escape-static
   iislint rules                         list the rules
   iislint explain request-scope-escape-static
@@ -39,7 +44,7 @@ pub struct Cli {
 pub enum Command {
     /// Check C/C++ (and Rust) sources for lifetime defects
     #[command(after_help = AFTER_HELP)]
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the rules
     Rules,
     /// Print a rule's documentation
@@ -60,6 +65,19 @@ pub struct CheckArgs {
     /// Write the report to FILE instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write a SARIF 2.1.0 report to FILE
+    #[arg(long, value_name = "FILE")]
+    pub sarif_file: Option<PathBuf>,
+    /// Also write a JSON report to FILE
+    #[arg(long, value_name = "FILE")]
+    pub json_file: Option<PathBuf>,
+    /// Report only findings that are not in FILE (an earlier JSON or SARIF output of iislint)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Make SARIF URIs, GitHub annotation paths and fingerprints relative to DIR (default: the
+    /// git work tree around the current directory, else the current directory)
+    #[arg(long, value_name = "DIR")]
+    pub srcroot: Option<PathBuf>,
     /// Run only these rules (comma-separated ids)
     #[arg(long, value_delimiter = ',', value_name = "RULE,...")]
     pub select: Option<Vec<String>>,
@@ -131,7 +149,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
                 rules::ids().join(", ")
             ),
         },
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
     }
 }
 
@@ -142,15 +160,26 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
             anyhow::bail!("unknown rule `{id}` (known rules: {})", known.join(", "));
         }
     }
+    let cwd = std::env::current_dir()?;
+    let root = match &args.srcroot {
+        Some(dir) => {
+            if !dir.is_dir() {
+                anyhow::bail!("--srcroot `{}` is not a directory", dir.display());
+            }
+            cwd.join(dir)
+        }
+        None => report::find_root(&cwd),
+    };
+    let baseline = match &args.baseline {
+        Some(p) => Some(baseline::load(p)?),
+        None => None,
+    };
     let config = match &args.config {
         Some(p) => config::load(p, &known)?,
-        None => {
-            let cwd = std::env::current_dir()?;
-            match config::discover(&cwd) {
-                Some(p) => config::load(&p, &known)?,
-                None => Config::default(),
-            }
-        }
+        None => match config::discover(&cwd) {
+            Some(p) => config::load(&p, &known)?,
+            None => Config::default(),
+        },
     };
     let mut catalog = Catalog::builtin();
     for spec in &config.request_memory {
@@ -173,20 +202,31 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
     let run = driver::run(&opts)?;
 
     let t = std::time::Instant::now();
+    let mut rep = Report::new(&run, &root, &cwd);
+    if let Some(b) = &baseline {
+        b.apply(&mut rep);
+    }
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let write_file = |format: Format, path: &PathBuf| -> anyhow::Result<()> {
+        let mut buf = Vec::new();
+        report::render(format, &rep, &mut buf, false, args.quiet)?;
+        std::fs::write(path, buf)
+            .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", path.display()))
+    };
     match &args.output {
-        Some(path) => {
-            let mut buf = Vec::new();
-            report::render(args.format, &run, &mut buf, false, args.quiet)?;
-            std::fs::write(path, buf)
-                .map_err(|e| anyhow::anyhow!("cannot write `{}`: {e}", path.display()))?;
-        }
+        Some(path) => write_file(args.format, path)?,
         None => {
             let mut out = std::io::stdout().lock();
-            report::render(args.format, &run, &mut out, color, args.quiet)?;
+            report::render(args.format, &rep, &mut out, color, args.quiet)?;
             out.flush()?;
         }
+    }
+    if let Some(path) = &args.sarif_file {
+        write_file(Format::Sarif, path)?;
+    }
+    if let Some(path) = &args.json_file {
+        write_file(Format::Json, path)?;
     }
     let output_time = t.elapsed();
     if args.format == Format::Text && !args.quiet || run.has_errors() {
@@ -217,7 +257,7 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
     if run.has_errors() {
         return Ok(2);
     }
-    let findings = run.active().next().is_some();
+    let findings = rep.active_count() > 0;
     Ok(if findings && !args.exit_zero { 1 } else { 0 })
 }
 

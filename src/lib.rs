@@ -6,6 +6,7 @@
 //! Only `syntax` knows tree-sitter; only `report` prints.
 
 pub mod analysis;
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod config;

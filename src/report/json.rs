@@ -4,8 +4,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, FileId, Label, Span};
+use crate::diagnostic::{FileId, Label, Span};
 use crate::driver::Run;
+use crate::report::{Report, Status};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -53,12 +54,16 @@ struct Finding<'a> {
     labels: Vec<Location>,
     traces: Vec<Vec<Location>>,
     help: Option<&'a str>,
-    suppressed: Option<Suppressed<'a>>,
+    /// `iislint/v1` fingerprint: what `--baseline` matches on.
+    fingerprint: &'a str,
+    suppressed: Option<Suppressed>,
 }
 
 #[derive(Serialize)]
-struct Suppressed<'a> {
-    reason: &'a str,
+struct Suppressed {
+    /// `comment` (an allow-comment) or `baseline` (known to `--baseline`).
+    kind: &'static str,
+    reason: String,
 }
 
 #[derive(Serialize)]
@@ -75,6 +80,8 @@ struct Summary {
     files_checked: usize,
     files_with_findings: usize,
     notices: usize,
+    /// Findings left out because the baseline knows them.
+    baseline: usize,
 }
 
 pub fn position(run: &Run, file: FileId, offset: usize) -> Position {
@@ -99,7 +106,9 @@ fn location(run: &Run, l: &Label) -> Location {
     }
 }
 
-fn finding<'a>(run: &Run, d: &'a Diagnostic) -> Finding<'a> {
+fn finding<'a>(report: &'a Report, i: usize) -> Finding<'a> {
+    let run = report.run;
+    let d = &run.diagnostics[i];
     let Span { start, end } = d.primary;
     Finding {
         rule: d.rule,
@@ -122,14 +131,29 @@ fn finding<'a>(run: &Run, d: &'a Diagnostic) -> Finding<'a> {
             .map(|t| t.iter().map(|l| location(run, l)).collect())
             .collect(),
         help: d.help.as_deref(),
-        suppressed: d.suppressed.as_deref().map(|reason| Suppressed { reason }),
+        fingerprint: report.fingerprint(i),
+        suppressed: match report.status(i) {
+            Status::Active => None,
+            Status::Suppressed(reason) => Some(Suppressed {
+                kind: "comment",
+                reason: reason.to_owned(),
+            }),
+            Status::Baseline => Some(Suppressed {
+                kind: "baseline",
+                reason: match &report.baseline {
+                    Some(p) => format!("in the baseline `{}`", p.display()),
+                    None => "in the baseline".to_owned(),
+                },
+            }),
+        },
     }
 }
 
-pub fn render(run: &Run, out: &mut dyn Write) -> std::io::Result<()> {
-    let findings: Vec<Finding> = run.diagnostics.iter().map(|d| finding(run, d)).collect();
-    let active = run.active().count();
-    let files_with: std::collections::BTreeSet<FileId> = run.active().map(|d| d.file).collect();
+pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    let run = report.run;
+    let findings: Vec<Finding> = (0..run.diagnostics.len())
+        .map(|i| finding(report, i))
+        .collect();
     let doc = Document {
         version: SCHEMA_VERSION,
         tool: Tool {
@@ -147,11 +171,12 @@ pub fn render(run: &Run, out: &mut dyn Write) -> std::io::Result<()> {
             })
             .collect(),
         summary: Summary {
-            findings: active,
-            suppressed: run.diagnostics.len() - active,
+            findings: report.active_count(),
+            suppressed: report.suppressed_count(),
             files_checked: run.stats.files_checked,
-            files_with_findings: files_with.len(),
+            files_with_findings: report.files_with_findings(),
             notices: run.notices.len(),
+            baseline: report.baseline_count(),
         },
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;

@@ -1,16 +1,36 @@
-//! SARIF 2.1.0 output: every rule in `tool.driver.rules`, one result per active finding with its
-//! primary location, related locations and the trace as a code flow. Columns are UTF-16 code
-//! units, as `columnKind` says.
+//! SARIF 2.1.0 output, shaped for GitHub code scanning and checked with Microsoft's SARIF
+//! validator (rule kinds `Sarif;Gh`).
+//!
+//! - `tool.driver.rules` holds every rule, with its documentation as `help.text` and
+//!   `help.markdown`, its default level and the properties GitHub reads (`tags`, `precision`,
+//!   `security-severity`).
+//! - One result per active finding (suppressed and baselined findings are left out). Its message
+//!   is the finding's sentence, then embedded links (`[text](id)`) to its related locations; the
+//!   primary location is where the value escapes; each trace is a `codeFlow`.
+//! - URIs are relative to the source root (`%SRCROOT%`, resolved in `originalUriBaseIds`);
+//!   regions are complete and their columns are UTF-16 code units (`columnKind`).
+//! - `partialFingerprints` carries GitHub's `primaryLocationLineHash` (computed as the upload
+//!   action would) and iislint's own `iislint/v1`, which `--baseline` reads.
+//! - Files that could not be analysed are `toolExecutionNotifications` of the invocation.
 
+use std::collections::HashMap;
 use std::io::Write;
+use std::path::{Component, Path};
 
 use serde_json::{Value, json};
 
-use crate::diagnostic::{FileId, Label, Severity, Span};
+use crate::diagnostic::{Diagnostic, FileId, Label, Severity, Span};
 use crate::driver::Run;
-use crate::rules;
+use crate::report::{Report, fingerprint};
+use crate::rules::{self, Rule};
 
 pub const INFORMATION_URI: &str = "https://github.com/iislint/iislint";
+/// The base id of every relative URI.
+pub const SRCROOT: &str = "%SRCROOT%";
+/// The `partialFingerprints` key of iislint's own fingerprint.
+pub const FINGERPRINT_KEY: &str = "iislint/v1";
+/// The `partialFingerprints` key GitHub code scanning reads.
+pub const LINE_HASH_KEY: &str = "primaryLocationLineHash";
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -19,12 +39,33 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// Percent-encode a relative path for a URI reference.
-pub fn uri(path: &std::path::Path) -> String {
-    let s = path.to_string_lossy().replace('\\', "/");
+/// Percent-encode a `/`-separated relative path as a URI reference.
+pub fn uri(path: &str) -> String {
+    encode(&path.replace('\\', "/"), b"-._~/")
+}
+
+/// A `file:` URI for an absolute path (with a trailing `/` when `dir`).
+pub fn file_uri(path: &Path, dir: bool) -> String {
+    let mut parts = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::Prefix(p) => parts.push(p.as_os_str().to_string_lossy().into_owned()),
+            Component::RootDir => {}
+            c => parts.push(c.as_os_str().to_string_lossy().into_owned()),
+        }
+    }
+    let mut s = String::from("file:///");
+    s.push_str(&encode(&parts.join("/"), b"-._~/:"));
+    if dir && !s.ends_with('/') {
+        s.push('/');
+    }
+    s
+}
+
+fn encode(s: &str, keep: &[u8]) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+        if b.is_ascii_alphanumeric() || keep.contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -36,7 +77,10 @@ pub fn uri(path: &std::path::Path) -> String {
 /// 1-based line and 1-based UTF-16 column of a byte offset.
 pub fn utf16_position(run: &Run, file: FileId, offset: usize) -> (usize, usize) {
     let f = run.file(file);
-    let offset = offset.min(f.text.len());
+    let mut offset = offset.min(f.text.len());
+    while !f.text.is_char_boundary(offset) {
+        offset -= 1;
+    }
     let line = f.line_index(offset);
     let start = f.line_starts()[line];
     let col = f.text[start..offset].encode_utf16().count() + 1;
@@ -49,17 +93,27 @@ fn region(run: &Run, file: FileId, span: Span) -> Value {
     json!({ "startLine": sl, "startColumn": sc, "endLine": el, "endColumn": ec })
 }
 
-fn physical(run: &Run, file: FileId, span: Span) -> Value {
+/// An `artifactLocation` for a path of the run: relative to `%SRCROOT%`, or an absolute `file:`
+/// URI when the path is outside the source root.
+fn artifact(report: &Report, path: &Path) -> Value {
+    match report.path_relative(path) {
+        Some(rel) => json!({ "uri": uri(&rel), "uriBaseId": SRCROOT }),
+        None => json!({ "uri": file_uri(&report.absolute(path), false) }),
+    }
+}
+
+fn physical(report: &Report, file: FileId, span: Span) -> Value {
+    let run = report.run;
     json!({
-        "artifactLocation": { "uri": uri(&run.file(file).path), "uriBaseId": "%SRCROOT%" },
+        "artifactLocation": artifact(report, &run.file(file).path),
         "region": region(run, file, span),
     })
 }
 
-fn location(run: &Run, l: &Label, id: Option<usize>) -> Value {
+fn location(report: &Report, l: &Label, id: Option<usize>) -> Value {
     let mut v = json!({
-        "physicalLocation": physical(run, l.file, l.span),
-        "message": { "text": l.message },
+        "physicalLocation": physical(report, l.file, l.span),
+        "message": { "text": sentence(&l.message) },
     });
     if let Some(id) = id {
         v["id"] = json!(id);
@@ -67,57 +121,290 @@ fn location(run: &Run, l: &Label, id: Option<usize>) -> Value {
     v
 }
 
-pub fn render(run: &Run, out: &mut dyn Write) -> std::io::Result<()> {
-    let all = rules::all();
-    let rules_json: Vec<Value> = all
+/// Escape text for a SARIF message: `[` and `]` would start or end an embedded link.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // A backslash before a bracket would escape it; double it.
+            '\\' if matches!(chars.peek(), Some('[' | ']')) => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The text ending in a full stop.
+fn sentence(text: &str) -> String {
+    let t = text.trim_end();
+    if t.ends_with(['.', '!', '?']) {
+        t.to_owned()
+    } else {
+        format!("{t}.")
+    }
+}
+
+/// The result message: the finding's sentence, which stands alone, then a sentence linking each
+/// related location (`[text](id)`, ids as in `relatedLocations`).
+pub fn message_text(d: &Diagnostic) -> String {
+    let mut text = escape(&sentence(&d.message));
+    if d.labels.is_empty() {
+        return text;
+    }
+    let links: Vec<String> = d
+        .labels
         .iter()
-        .map(|r| {
-            json!({
-                "id": r.id,
-                "name": r.id,
-                "shortDescription": { "text": r.summary },
-                "fullDescription": { "text": r.what_it_does },
-                "help": { "text": r.why_is_this_bad, "markdown": r.markdown() },
-                "defaultConfiguration": { "level": level(r.severity) },
-                "properties": { "tags": ["security", "iis"] },
+        .enumerate()
+        .map(|(i, l)| format!("[{}]({})", escape(l.message.trim()), i + 1))
+        .collect();
+    text.push_str(" See ");
+    match links.split_last() {
+        Some((last, [])) => text.push_str(last),
+        Some((last, rest)) => {
+            text.push_str(&rest.join(", "));
+            text.push_str(" and ");
+            text.push_str(last);
+        }
+        None => {}
+    }
+    text.push('.');
+    text
+}
+
+/// `request-scope-escape-static` → `RequestScopeEscapeStatic` (SARIF's friendly name).
+fn pascal_case(id: &str) -> String {
+    id.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().chain(c).collect(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+/// What GitHub code scanning shows about a rule beyond its documentation.
+struct Meta {
+    /// `very-high`, `high`, `medium` or `low`: how often a finding is a true defect.
+    precision: &'static str,
+    /// A CVSS-like score, `0.1`–`10.0`, that GitHub maps to critical/high/medium/low.
+    security_severity: &'static str,
+    cwe: &'static [&'static str],
+}
+
+fn meta(r: &Rule) -> Meta {
+    match r.id.as_str() {
+        // A pointer that outlives the memory IIS frees: a use-after-free in w3wp.exe.
+        "request-scope-escape-static"
+        | "request-scope-escape-long-lived"
+        | "request-scope-escape-thread"
+        | "use-after-completion" => Meta {
+            precision: "high",
+            security_severity: "8.1",
+            cwe: &["416", "825"],
+        },
+        "borrowed-buffer-by-reference" => Meta {
+            precision: "high",
+            security_severity: "8.1",
+            cwe: &["416", "562"],
+        },
+        "request-memory-freed" => Meta {
+            precision: "high",
+            security_severity: "7.5",
+            cwe: &["590", "415"],
+        },
+        "request-memory-unchecked" => Meta {
+            precision: "medium",
+            security_severity: "5.3",
+            cwe: &["690", "476"],
+        },
+        "request-memory-in-loop" => Meta {
+            precision: "medium",
+            security_severity: "5.3",
+            cwe: &["770", "400"],
+        },
+        "request-memory-dead-alloc" => Meta {
+            precision: "high",
+            security_severity: "2.0",
+            cwe: &["563"],
+        },
+        "unused-suppression" => Meta {
+            precision: "very-high",
+            security_severity: "1.0",
+            cwe: &[],
+        },
+        // A rule without an entry yet: by severity.
+        _ => match r.severity {
+            Severity::Error => Meta {
+                precision: "medium",
+                security_severity: "7.0",
+                cwe: &[],
+            },
+            Severity::Warning => Meta {
+                precision: "medium",
+                security_severity: "4.0",
+                cwe: &[],
+            },
+        },
+    }
+}
+
+/// The rule's documentation as plain text (`help.text`): the same sections as
+/// [`Rule::markdown`], without Markdown syntax.
+pub fn help_text(r: &Rule) -> String {
+    let indent = |code: &str| -> String {
+        code.lines()
+            .map(|l| {
+                if l.is_empty() {
+                    String::new()
+                } else {
+                    format!("    {l}")
+                }
             })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let refs: Vec<String> = r
+        .references
+        .iter()
+        .map(|link| match markdown_link(link) {
+            Some((title, url)) => format!("- {title}: {url}"),
+            None => format!("- {link}"),
         })
         .collect();
-    let results: Vec<Value> = run
-        .active()
-        .map(|d| {
-            let rule_index = all.iter().position(|r| r.id == d.rule).unwrap_or(0);
-            let related: Vec<Value> = d
-                .labels
-                .iter()
-                .enumerate()
-                .map(|(i, l)| location(run, l, Some(i + 1)))
-                .collect();
-            let mut result = json!({
-                "ruleId": d.rule,
-                "ruleIndex": rule_index,
-                "level": level(d.severity),
-                "message": { "text": d.message },
-                "locations": [ { "physicalLocation": physical(run, d.file, d.primary) } ],
-            });
-            if !related.is_empty() {
-                result["relatedLocations"] = json!(related);
-            }
-            if !d.traces.is_empty() {
-                let flows: Vec<Value> = d
-                    .traces
+    format!(
+        "{summary}.\n\nWhat it does\n\n{what}\n\nWhy is this bad?\n\n{why}\n\nExample\n\n{ex}\n\nUse instead\n\n{ui}\n\nReferences\n\n{refs}\n",
+        summary = r.summary.trim_end_matches('.'),
+        what = r.what_it_does,
+        why = r.why_is_this_bad,
+        ex = indent(&r.example),
+        ui = indent(&r.use_instead),
+        refs = refs.join("\n"),
+    )
+}
+
+/// `[title](url)` → `(title, url)`.
+fn markdown_link(s: &str) -> Option<(&str, &str)> {
+    let s = s.trim();
+    let rest = s.strip_prefix('[')?;
+    let (title, rest) = rest.split_once("](")?;
+    let url = rest.strip_suffix(')')?;
+    Some((title, url))
+}
+
+fn rule_descriptor(r: &Rule) -> Value {
+    let m = meta(r);
+    let mut tags = vec![
+        "security".to_owned(),
+        "correctness".to_owned(),
+        "iis".to_owned(),
+    ];
+    tags.extend(m.cwe.iter().map(|n| format!("external/cwe/cwe-{n}")));
+    json!({
+        "id": r.id,
+        "name": pascal_case(&r.id),
+        "shortDescription": { "text": sentence(&r.summary) },
+        "fullDescription": { "text": r.what_it_does },
+        "help": { "text": help_text(r), "markdown": r.markdown() },
+        "defaultConfiguration": { "level": level(r.severity) },
+        "properties": {
+            "tags": tags,
+            "precision": m.precision,
+            "security-severity": m.security_severity,
+        },
+    })
+}
+
+/// GitHub's line hashes of the files with results, computed once per file.
+struct LineHashes<'a> {
+    run: &'a Run,
+    files: HashMap<FileId, Vec<String>>,
+}
+
+impl LineHashes<'_> {
+    fn get(&mut self, file: FileId, line: usize) -> Option<String> {
+        let run = self.run;
+        let hashes = self
+            .files
+            .entry(file)
+            .or_insert_with(|| fingerprint::line_hashes(&run.file(file).text));
+        hashes.get(line.checked_sub(1)?).cloned()
+    }
+}
+
+fn result(report: &Report, i: usize, rule_index: usize, hashes: &mut LineHashes) -> Value {
+    let run = report.run;
+    let d = &run.diagnostics[i];
+    let mut primary = json!({ "physicalLocation": physical(report, d.file, d.primary) });
+    if !d.primary_label.is_empty() {
+        primary["message"] = json!({ "text": sentence(&d.primary_label) });
+    }
+    let mut result = json!({
+        "ruleId": d.rule,
+        "ruleIndex": rule_index,
+        "level": level(d.severity),
+        "message": { "text": message_text(d) },
+        "locations": [primary],
+    });
+    if !d.labels.is_empty() {
+        let related: Vec<Value> = d
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(n, l)| location(report, l, Some(n + 1)))
+            .collect();
+        result["relatedLocations"] = json!(related);
+    }
+    if !d.traces.is_empty() {
+        let several = d.traces.len() > 1;
+        let flows: Vec<Value> = d
+            .traces
+            .iter()
+            .enumerate()
+            .map(|(n, t)| {
+                let steps: Vec<Value> = t
                     .iter()
-                    .map(|t| {
-                        let steps: Vec<Value> = t
-                            .iter()
-                            .map(|l| json!({ "location": location(run, l, None) }))
-                            .collect();
-                        json!({ "threadFlows": [{ "locations": steps }] })
-                    })
+                    .map(|l| json!({ "location": location(report, l, None) }))
                     .collect();
-                result["codeFlows"] = json!(flows);
-            }
-            result
+                let mut flow = json!({ "threadFlows": [{ "locations": steps }] });
+                if several {
+                    flow["message"] =
+                        json!({ "text": format!("Trace {} of {}.", n + 1, d.traces.len()) });
+                }
+                flow
+            })
+            .collect();
+        result["codeFlows"] = json!(flows);
+    }
+    let mut fingerprints = serde_json::Map::new();
+    let (line, _) = utf16_position(run, d.file, d.primary.start);
+    if let Some(h) = hashes.get(d.file, line) {
+        fingerprints.insert(LINE_HASH_KEY.into(), json!(h));
+    }
+    fingerprints.insert(FINGERPRINT_KEY.into(), json!(report.fingerprint(i)));
+    result["partialFingerprints"] = Value::Object(fingerprints);
+    result
+}
+
+/// The whole SARIF log as a JSON value.
+pub fn document(report: &Report) -> Value {
+    let run = report.run;
+    let all = rules::all();
+    let mut hashes = LineHashes {
+        run,
+        files: HashMap::new(),
+    };
+    let results: Vec<Value> = report
+        .active()
+        .map(|(i, d)| {
+            let rule_index = all.iter().position(|r| r.id == d.rule).unwrap_or(0);
+            result(report, i, rule_index, &mut hashes)
         })
         .collect();
     let notifications: Vec<Value> = run
@@ -126,12 +413,12 @@ pub fn render(run: &Run, out: &mut dyn Write) -> std::io::Result<()> {
         .map(|n| {
             json!({
                 "level": level(n.level),
-                "message": { "text": format!("{}: {}", n.path.display(), n.message) },
-                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&n.path), "uriBaseId": "%SRCROOT%" } } }],
+                "message": { "text": sentence(&format!("{}: {}", report.machine_path(&n.path), n.message)) },
+                "locations": [{ "physicalLocation": { "artifactLocation": artifact(report, &n.path) } }],
             })
         })
         .collect();
-    let doc = json!({
+    json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -140,17 +427,52 @@ pub fn render(run: &Run, out: &mut dyn Write) -> std::io::Result<()> {
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "informationUri": INFORMATION_URI,
-                "rules": rules_json,
+                "rules": all.iter().map(rule_descriptor).collect::<Vec<_>>(),
             }},
             "invocations": [{
                 "executionSuccessful": !run.has_errors(),
                 "toolExecutionNotifications": notifications,
             }],
-            "originalUriBaseIds": { "%SRCROOT%": { "uri": "file:///" } },
+            "originalUriBaseIds": {
+                SRCROOT: { "uri": file_uri(&report.root, true) },
+            },
             "columnKind": "utf16CodeUnits",
             "results": results,
         }],
-    });
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    })
+}
+
+pub fn render(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &document(report))?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(uri("src/a b/ü.cpp"), "src/a%20b/%C3%BC.cpp");
+        assert_eq!(
+            file_uri(Path::new("/home/me/my repo"), true),
+            "file:///home/me/my%20repo/"
+        );
+        assert_eq!(file_uri(Path::new("/"), true), "file:///");
+    }
+
+    #[test]
+    fn message_escapes_brackets_and_links_related_locations() {
+        assert_eq!(escape("a[0] = p"), "a\\[0\\] = p");
+        assert_eq!(escape("x\\[y"), "x\\\\\\[y");
+        assert_eq!(sentence("outlives the request"), "outlives the request.");
+        assert_eq!(
+            pascal_case("request-scope-escape-static"),
+            "RequestScopeEscapeStatic"
+        );
+        assert_eq!(
+            markdown_link("[IIS docs](https://learn.microsoft.com/x)"),
+            Some(("IIS docs", "https://learn.microsoft.com/x"))
+        );
+    }
 }

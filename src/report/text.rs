@@ -12,6 +12,7 @@ use codespan_reporting::term::{self, termcolor};
 
 use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::driver::Run;
+use crate::report::Report;
 
 /// The run's files as codespan sees them (no copy of the text).
 struct RunFiles<'a>(&'a Run);
@@ -113,37 +114,56 @@ fn to_codespan(run: &Run, d: &Diagnostic) -> CsDiagnostic<FileId> {
         .with_notes(notes)
 }
 
-pub fn render(run: &Run, out: &mut dyn Write, color: bool, quiet: bool) -> std::io::Result<()> {
+pub fn render(
+    report: &Report,
+    out: &mut dyn Write,
+    color: bool,
+    quiet: bool,
+) -> std::io::Result<()> {
     let rendered = if color {
-        emit_all(run, termcolor::Ansi::new(Vec::new()))?.into_inner()
+        emit_all(report, termcolor::Ansi::new(Vec::new()))?.into_inner()
     } else {
-        emit_all(run, termcolor::NoColor::new(Vec::new()))?.into_inner()
+        emit_all(report, termcolor::NoColor::new(Vec::new()))?.into_inner()
     };
     out.write_all(&rendered)?;
     if !quiet {
-        let count = run.active().count();
-        let files_with: std::collections::BTreeSet<FileId> = run.active().map(|d| d.file).collect();
-        let suppressed = run.diagnostics.len() - count;
-        let mut summary = format!(
-            "{count} {} in {} {}, {} {} checked",
-            plural(count, "finding", "findings"),
-            files_with.len(),
-            plural(files_with.len(), "file", "files"),
-            run.stats.files_checked,
-            plural(run.stats.files_checked, "file", "files"),
-        );
-        if suppressed > 0 {
-            summary.push_str(&format!(" ({suppressed} suppressed)"));
-        }
-        writeln!(out, "{summary}")?;
+        writeln!(out, "{}", summary(report))?;
     }
     Ok(())
 }
 
-fn emit_all<W: termcolor::WriteColor>(run: &Run, mut w: W) -> std::io::Result<W> {
+/// `3 findings in 2 files, 4 files checked (1 suppressed, 2 in the baseline)`.
+pub fn summary(report: &Report) -> String {
+    let run = report.run;
+    let count = report.active_count();
+    let files_with = report.files_with_findings();
+    let mut summary = format!(
+        "{count} {} in {files_with} {}, {} {} checked",
+        plural(count, "finding", "findings"),
+        plural(files_with, "file", "files"),
+        run.stats.files_checked,
+        plural(run.stats.files_checked, "file", "files"),
+    );
+    let mut notes = Vec::new();
+    let suppressed = report.suppressed_count();
+    if suppressed > 0 {
+        notes.push(format!("{suppressed} suppressed"));
+    }
+    let known = report.baseline_count();
+    if known > 0 {
+        notes.push(format!("{known} in the baseline"));
+    }
+    if !notes.is_empty() {
+        summary.push_str(&format!(" ({})", notes.join(", ")));
+    }
+    summary
+}
+
+fn emit_all<W: termcolor::WriteColor>(report: &Report, mut w: W) -> std::io::Result<W> {
+    let run = report.run;
     let files = RunFiles(run);
     let config = term::Config::default();
-    for d in run.active() {
+    for (_, d) in report.active() {
         term::emit_to_write_style(&mut w, &config, &files, &to_codespan(run, d))
             .map_err(std::io::Error::other)?;
     }
