@@ -417,3 +417,40 @@ fn help_and_version() {
     let o = iislint(&root(), &["check", "--format", "xml"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn github_format_prints_workflow_commands() {
+    let o = iislint(
+        &root(),
+        &["check", "--format", "github", "testdata/cli/defect.cpp"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!("github_defect", stdout(&o));
+}
+
+#[test]
+fn github_format_escapes_properties_and_messages_and_annotates_skipped_files() {
+    let dir = project(&[("src/a,b:c.cpp", DEFECT)]);
+    std::fs::create_dir(dir.path().join(".git")).expect("git dir");
+    std::fs::write(dir.path().join("src/blob.h"), b"\x7fELF\x00").expect("write");
+    // Run from a subdirectory: paths are relative to the repository root, as GitHub wants.
+    let o = iislint(
+        &dir.path().join("src"),
+        &["check", "--format", "github", "-q", "."],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].starts_with(
+            "::error file=src/a%2Cb%3Ac.cpp,line=14,col=5,endLine=14,endColumn=20,title=request-scope-escape-static::Request memory from `AllocateRequestMemory` is stored in the global `g_pszLast`, which outlives the request%0Atrace:%0A  1. src/a,b:c.cpp:9:24: "
+        ),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(
+        lines[1],
+        "::warning file=src/blob.h,title=iislint::src/blob.h: binary file (contains NUL bytes), skipped"
+    );
+}
