@@ -10,7 +10,9 @@
 //!
 //! The analysis emits [`Event`]s; rules decide what becomes a finding.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::Arc as Rc;
 
 use crate::analysis::index::{Index, Role};
@@ -253,6 +255,8 @@ enum Dest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Completion {
     ctx: Option<Span>,
+    /// The parameter the completed context came in as, if it did.
+    param: Option<u32>,
     call: Span,
     api: Rc<str>,
     /// The first use after it was already reported on this path.
@@ -395,7 +399,7 @@ pub struct FnAnalysis<'a> {
     summary: Summary,
     /// Events with the file of their primary location.
     events: Vec<(FileId, Event)>,
-    seen: HashSet<(u8, Span, Span)>,
+    seen: FxHashSet<(u8, Span, Span)>,
     /// Types of `auto` locals, inferred from their initialisers.
     inferred: Vec<Option<TypeRef>>,
     /// Reference locals bound to static storage.
@@ -406,9 +410,13 @@ pub struct FnAnalysis<'a> {
     handoffs: Vec<PendingHandoff>,
     /// Allocations seen (origin, api, block), and the allocations used somewhere.
     allocs: Vec<(Span, Rc<str>, BlockId)>,
-    used: HashSet<Span>,
+    used: FxHashSet<Span>,
     /// Per loop head: a fact of request input the loop condition depends on.
     loop_input: BTreeMap<BlockId, Fact>,
+    /// Memoised per expression (blocks are visited more than once): the request interface an
+    /// expression's declared type names, and the functions a call reaches.
+    typed_cache: FxHashMap<Span, Option<Rc<str>>>,
+    callee_cache: FxHashMap<Span, Vec<FnRef>>,
 }
 
 /// Analyse one function (and the lambdas defined in it) with the summaries of its callees;
@@ -420,25 +428,7 @@ pub fn analyze_function<'a>(
     func: &'a Function,
     class: Option<&'a str>,
 ) -> (Vec<(FileId, Event)>, Summary) {
-    let mut a = FnAnalysis {
-        index,
-        file,
-        func,
-        class,
-        role: class.and_then(|c| index.role(c)),
-        summaries,
-        summary: Summary::default(),
-        events: Vec::new(),
-        seen: HashSet::new(),
-        inferred: vec![None; func.locals.len()],
-        ref_bindings: BTreeMap::new(),
-        cur_block: 0,
-        in_terminator: false,
-        handoffs: Vec::new(),
-        allocs: Vec::new(),
-        used: HashSet::new(),
-        loop_input: BTreeMap::new(),
-    };
+    let mut a = FnAnalysis::new(index, summaries, file, func, class);
     a.run();
     a.judge_handoffs();
     a.judge_allocations();
@@ -449,7 +439,97 @@ pub fn analyze_function<'a>(
     (events, a.summary)
 }
 
+/// The functions of the run that a function's calls reach, resolved as the analysis resolves
+/// them (by receiver class, arity, constructor): the edges of the call graph.
+pub fn call_edges<'a>(index: &'a Index<'a>, file: FileId, func: &'a Function) -> Vec<FnRef> {
+    let empty = std::collections::HashMap::new();
+    let summaries = Summaries {
+        global: &empty,
+        local: &empty,
+    };
+    let mut out = Vec::new();
+    edges_of(
+        index,
+        summaries,
+        file,
+        func,
+        func.class.as_deref(),
+        &mut out,
+    );
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn edges_of<'a>(
+    index: &'a Index<'a>,
+    summaries: Summaries<'a>,
+    file: FileId,
+    func: &'a Function,
+    class: Option<&'a str>,
+    out: &mut Vec<FnRef>,
+) {
+    let mut a = FnAnalysis::new(index, summaries, file, func, class);
+    // Types of `auto` locals from their initialisers, as the dataflow would infer them.
+    for b in &func.body.blocks {
+        for st in &b.stmts {
+            if let Stmt::Decl {
+                local,
+                init: Some(init),
+                ..
+            } = st
+                && func.local(*local).ty.is_unknown()
+            {
+                let t = a.type_of(init);
+                if !t.is_unknown() {
+                    a.inferred[*local as usize] = Some(t);
+                }
+            }
+        }
+    }
+    for e in func.exprs() {
+        e.visit(&mut |x| match &x.kind {
+            ExprKind::Call { callee, args } => out.extend(a.resolve_call(callee, args.len())),
+            ExprKind::Construct { ty, args, .. } => out.extend(a.resolve_ctor(ty, args.len())),
+            _ => {}
+        });
+    }
+    for l in &func.lambdas {
+        edges_of(index, summaries, file, l, class, out);
+    }
+}
+
 impl<'a> FnAnalysis<'a> {
+    fn new(
+        index: &'a Index<'a>,
+        summaries: Summaries<'a>,
+        file: FileId,
+        func: &'a Function,
+        class: Option<&'a str>,
+    ) -> Self {
+        FnAnalysis {
+            index,
+            file,
+            func,
+            class,
+            role: class.and_then(|c| index.role(c)),
+            summaries,
+            summary: Summary::default(),
+            events: Vec::new(),
+            seen: FxHashSet::default(),
+            inferred: vec![None; func.locals.len()],
+            ref_bindings: BTreeMap::new(),
+            cur_block: 0,
+            in_terminator: false,
+            handoffs: Vec::new(),
+            allocs: Vec::new(),
+            used: FxHashSet::default(),
+            loop_input: BTreeMap::new(),
+            typed_cache: FxHashMap::default(),
+            callee_cache: FxHashMap::default(),
+        }
+    }
+
     fn run(&mut self) {
         let cfg = &self.func.body;
         let n = cfg.blocks.len();
@@ -476,6 +556,7 @@ impl<'a> FnAnalysis<'a> {
         let mut work: Vec<BlockId> = vec![0];
         let mut queued = vec![false; n];
         queued[0] = true;
+        let mut exits: BTreeMap<BlockId, Vec<u32>> = BTreeMap::new();
         while let Some(b) = work.pop() {
             queued[b as usize] = false;
             visits[b as usize] += 1;
@@ -514,6 +595,11 @@ impl<'a> FnAnalysis<'a> {
                 }
                 _ => {}
             }
+            if block.term.successors(cfg.exit).contains(&cfg.exit) {
+                // The parameters whose context is completed when leaving through this block.
+                let done: Vec<u32> = st.completed.iter().filter_map(|c| c.param).collect();
+                exits.insert(b, done);
+            }
             for succ in block.term.successors(cfg.exit) {
                 let slot = &mut input[succ as usize];
                 let changed = match slot {
@@ -527,6 +613,20 @@ impl<'a> FnAnalysis<'a> {
                     queued[succ as usize] = true;
                     work.push(succ);
                 }
+            }
+        }
+        // A function completes the context passed as a parameter when it does so on every way
+        // out of it.
+        let mut must: Option<Vec<u32>> = None;
+        for done in exits.values() {
+            must = Some(match must {
+                None => done.clone(),
+                Some(m) => m.into_iter().filter(|p| done.contains(p)).collect(),
+            });
+        }
+        for p in must.unwrap_or_default() {
+            if !self.summary.completes.contains(&Some(p)) {
+                self.summary.completes.push(Some(p));
             }
         }
     }
@@ -1003,7 +1103,19 @@ impl<'a> FnAnalysis<'a> {
     }
 
     /// A request-object fact for an expression whose declared type is a request interface.
-    fn typed_object(&self, e: &Expr) -> Option<Fact> {
+    fn typed_object(&mut self, e: &Expr) -> Option<Fact> {
+        let api = match self.typed_cache.get(&e.span) {
+            Some(cached) => cached.clone(),
+            None => {
+                let api = self.request_interface_of(e);
+                self.typed_cache.insert(e.span, api.clone());
+                api
+            }
+        }?;
+        Some(Fact::new(Kind::RequestObject, self.file, e.span, api))
+    }
+
+    fn request_interface_of(&self, e: &Expr) -> Option<Rc<str>> {
         let t = self.index.effective(&self.type_of(e));
         if t.pointers == 0 && !t.is_ref {
             return None;
@@ -1011,12 +1123,7 @@ impl<'a> FnAnalysis<'a> {
         if !self.index.catalog.request_object_types.contains(&t.name) {
             return None;
         }
-        Some(Fact::new(
-            Kind::RequestObject,
-            self.file,
-            e.span,
-            Rc::from(format!("{}*", t.name)),
-        ))
+        Some(Rc::from(format!("{}*", t.name)))
     }
 
     /// Is this call a catalogued source? Returns the source for `recv->method(...)` whose
@@ -1492,7 +1599,13 @@ impl<'a> FnAnalysis<'a> {
             }
         }
         if recv.is_some() && !sources.is_empty() {
-            // A getter of the request reads its receiver; the rest is not a use.
+            // A method of the request: what is passed to it is used (`ReadEntityBody(pBuf, ...)`
+            // writes into request memory); the receiver is only read.
+            for (a, v) in args.iter().zip(&arg_vs) {
+                let reach = self.reach(a, v, st);
+                self.consume(&reach);
+                self.check_unchecked(&reach, e.span, st);
+            }
             return result;
         }
         // A function of the project declared to return a request interface (`IHttpContext*
@@ -1505,7 +1618,14 @@ impl<'a> FnAnalysis<'a> {
         }
 
         // A function of the run: what its summary says it does with the arguments.
-        let callees = self.resolve_call(callee, args.len());
+        let callees = match self.callee_cache.get(&e.span) {
+            Some(c) => c.clone(),
+            None => {
+                let c = self.resolve_call(callee, args.len());
+                self.callee_cache.insert(e.span, c.clone());
+                c
+            }
+        };
         if !callees.is_empty() {
             let v = self.apply_summaries(e.span, &callees, recv, args, &arg_vs, st);
             result.absorb(v);
@@ -1552,13 +1672,11 @@ impl<'a> FnAnalysis<'a> {
                     ctxs.push(None);
                 }
                 let param = recv_v.facts.iter().find_map(|f| f.param);
-                if !self.summary.completes.contains(&param) {
-                    self.summary.completes.push(param);
-                }
                 for ctx in ctxs {
                     st.completed.retain(|c| c.ctx != ctx);
                     st.completed.push(Completion {
                         ctx,
+                        param,
                         call: e.span,
                         api: Rc::from(name),
                         reported: false,
@@ -1897,15 +2015,7 @@ impl<'a> FnAnalysis<'a> {
                             .collect()
                     })
                     .unwrap_or_default();
-                if let Some(v) = passed {
-                    for f in &v.facts {
-                        if let Some(j) = f.param {
-                            self.summary.completes.push(Some(j));
-                        }
-                    }
-                } else {
-                    self.summary.completes.push(None);
-                }
+                let param = passed.and_then(|v| v.facts.iter().find_map(|f| f.param));
                 if ctxs.is_empty() {
                     ctxs.push(None);
                 }
@@ -1913,6 +2023,7 @@ impl<'a> FnAnalysis<'a> {
                     st.completed.retain(|x| x.ctx != ctx);
                     st.completed.push(Completion {
                         ctx,
+                        param,
                         call,
                         api: Rc::from(fname.as_str()),
                         reported: false,
@@ -1951,7 +2062,15 @@ impl<'a> FnAnalysis<'a> {
                         weak_assign(&mut st.places, member_place(member), v);
                     }
                     Dest::Tracked(p) => {
-                        weak_assign(&mut st.places, p.child(Seg::Field(member.clone())), v);
+                        // `obj.Set(x)` keeps x in the object itself; `pObj->Set(x)` in the object
+                        // `pObj` points to, which reading `pObj` does not read.
+                        let through = self.index.effective(&self.type_of(base)).pointers > 0;
+                        let seg = if through {
+                            Seg::Arrow(member.clone())
+                        } else {
+                            Seg::Field(member.clone())
+                        };
+                        weak_assign(&mut st.places, p.child(seg), v);
                     }
                     Dest::Unknown => {}
                 }

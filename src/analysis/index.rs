@@ -1,7 +1,7 @@
 //! What the whole run declares: static variables and classes of every file, and the type
 //! questions the rules ask of them. Built once after lowering, read by all threads.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::analysis::summary::FnRef;
 use crate::catalog::Catalog;
@@ -70,14 +70,14 @@ impl<'a> Index<'a> {
     pub fn new(catalog: &'a Catalog, modules: &[(FileId, &'a Module)]) -> Self {
         let mut ix = Index {
             catalog,
-            globals: HashMap::new(),
-            static_members: HashMap::new(),
-            classes: HashMap::new(),
-            typedefs: HashMap::new(),
-            methods: HashMap::new(),
-            functions: HashMap::new(),
-            stored_contexts: HashMap::new(),
-            functions_by_name: HashMap::new(),
+            globals: HashMap::default(),
+            static_members: HashMap::default(),
+            classes: HashMap::default(),
+            typedefs: HashMap::default(),
+            methods: HashMap::default(),
+            functions: HashMap::default(),
+            stored_contexts: HashMap::default(),
+            functions_by_name: HashMap::default(),
             modules: modules.iter().copied().collect(),
         };
         for &(file, m) in modules {

@@ -27,7 +27,7 @@ use crate::diagnostic::{Diagnostic, FileId};
 use crate::ir::Module;
 use dataflow::Event;
 use index::Index;
-use summary::{FnRef, Summaries, Summary};
+use summary::{FnRef, Group, Summaries, Summary};
 
 type Check = fn(FileId, &[Event]) -> Vec<Diagnostic>;
 
@@ -61,7 +61,8 @@ pub fn analyze_program(
     let module_of: HashMap<FileId, &Module> = modules.iter().copied().collect();
     let mut done: HashMap<FnRef, Summary> = HashMap::new();
     let mut events: Vec<(FileId, Event)> = Vec::new();
-    for level in summary::levels(modules, &index.functions_by_name) {
+    let edges = |f: FnRef| dataflow::call_edges(index, f.file, index.function(f));
+    for level in summary::levels(modules, &edges) {
         let results: Vec<GroupResult> = level
             .par_iter()
             .map(|group| analyze_group(index, &module_of, &done, group))
@@ -95,14 +96,14 @@ fn analyze_group(
     index: &Index,
     modules: &HashMap<FileId, &Module>,
     done: &HashMap<FnRef, Summary>,
-    group: &[FnRef],
+    group: &Group,
 ) -> GroupResult {
     let mut local: HashMap<FnRef, Summary> = HashMap::new();
     let mut events = Vec::new();
     for round in 0..MAX_ROUNDS {
         events.clear();
         let mut changed = false;
-        for &f in group {
+        for &f in &group.functions {
             let func = &modules[&f.file].functions[f.index as usize];
             let summaries = Summaries {
                 global: done,
@@ -117,18 +118,10 @@ fn analyze_group(
             }
             local.insert(f, sum);
         }
-        // A single function that does not call itself needs one round.
-        if !changed && round > 0 || group.len() == 1 && round == 0 && !calls_itself(index, group[0])
-        {
+        // A group without recursion needs one round.
+        if !group.recursive || (!changed && round > 0) {
             break;
         }
     }
     (local.into_iter().collect(), events)
-}
-
-fn calls_itself(index: &Index, f: FnRef) -> bool {
-    let func = index.function(f);
-    let mut names = Vec::new();
-    summary::called_names(func, &mut names);
-    names.iter().any(|n| n == &func.name)
 }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use crate::analysis::dataflow::{Event, Fact};
 use crate::diagnostic::{FileId, Span};
-use crate::ir::{Expr, ExprKind, Function, Module};
+use crate::ir::Module;
 
 /// A function of the run: its file and its index in that file's module.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -109,32 +109,15 @@ impl<'s> Summaries<'s> {
     }
 }
 
-/// The names a function calls (free functions, methods, constructors), for the call graph.
-pub fn called_names(f: &Function, out: &mut Vec<String>) {
-    for e in f.exprs() {
-        e.visit(&mut |x: &Expr| match &x.kind {
-            ExprKind::Call { callee, .. } => {
-                if let Some(n) = callee.callee_name() {
-                    out.push(n.to_owned());
-                }
-            }
-            ExprKind::Construct { ty, .. } if !ty.name.is_empty() => out.push(ty.name.clone()),
-            _ => {}
-        });
-    }
-    for l in &f.lambdas {
-        called_names(l, out);
-    }
-}
-
 /// Groups of functions in bottom-up order: each inner `Vec` is one level, whose groups (strongly
 /// connected components of the call graph) depend only on groups of earlier levels, so a level's
-/// groups can be analysed in parallel.
+/// groups can be analysed in parallel. `edges` gives the functions a function calls. Each group
+/// says whether it is recursive (several functions, or one that calls itself).
 pub fn levels(
     modules: &[(FileId, &Module)],
-    by_name: &HashMap<&str, Vec<FnRef>>,
-) -> Vec<Vec<Vec<FnRef>>> {
-    // Nodes and edges (over-approximated by name: any function of the called name).
+    edges: &(dyn Fn(FnRef) -> Vec<FnRef> + Sync),
+) -> Vec<Vec<Group>> {
+    use rayon::prelude::*;
     let mut nodes: Vec<FnRef> = Vec::new();
     for &(file, m) in modules {
         for i in 0..m.functions.len() {
@@ -145,22 +128,15 @@ pub fn levels(
         }
     }
     let id_of: HashMap<FnRef, usize> = nodes.iter().enumerate().map(|(i, f)| (*f, i)).collect();
-    let module_of: HashMap<FileId, &Module> = modules.iter().copied().collect();
-    let mut edges: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
-    for (i, f) in nodes.iter().enumerate() {
-        let func = &module_of[&f.file].functions[f.index as usize];
-        let mut names = Vec::new();
-        called_names(func, &mut names);
-        names.sort();
-        names.dedup();
-        for n in names {
-            for g in by_name.get(n.as_str()).into_iter().flatten() {
-                if let Some(&j) = id_of.get(g) {
-                    edges[i].push(j);
-                }
-            }
-        }
-    }
+    let edges: Vec<Vec<usize>> = nodes
+        .par_iter()
+        .map(|f| {
+            edges(*f)
+                .iter()
+                .filter_map(|g| id_of.get(g).copied())
+                .collect()
+        })
+        .collect();
     let comps = tarjan(&edges);
     // `tarjan` yields components callees-first; a component's level is one more than the
     // highest level among the components it calls.
@@ -184,16 +160,27 @@ pub fn levels(
         level[c] = l;
     }
     let depth = level.iter().copied().max().map_or(0, |m| m + 1);
-    let mut out: Vec<Vec<Vec<FnRef>>> = vec![Vec::new(); depth];
+    let mut out: Vec<Vec<Group>> = vec![Vec::new(); depth];
     for (c, comp) in comps.into_iter().enumerate() {
-        let mut group: Vec<FnRef> = comp.into_iter().map(|v| nodes[v]).collect();
-        group.sort();
-        out[level[c]].push(group);
+        let recursive = comp.len() > 1 || edges[comp[0]].contains(&comp[0]);
+        let mut functions: Vec<FnRef> = comp.into_iter().map(|v| nodes[v]).collect();
+        functions.sort();
+        out[level[c]].push(Group {
+            functions,
+            recursive,
+        });
     }
     for l in &mut out {
-        l.sort();
+        l.sort_by(|a, b| a.functions.cmp(&b.functions));
     }
     out
+}
+
+/// Functions whose summaries depend on each other.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub functions: Vec<FnRef>,
+    pub recursive: bool,
 }
 
 /// Strongly connected components, iteratively (no recursion: call chains can be long),
