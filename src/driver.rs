@@ -170,20 +170,15 @@ fn run_in_pool(opts: &Options) -> Result<Run, RunError> {
     let pairs: Vec<(FileId, &Module)> = files.iter().map(|f| f.id).zip(modules.iter()).collect();
     let index = Index::new(&opts.catalog, &pairs);
     let enabled = |file: FileId, rule: &str| rule_enabled(opts, &files[file.0 as usize].path, rule);
-    let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        analysis::analyze_program(&index, &pairs, &enabled)
-    }));
-    let mut diagnostics = match analysed {
-        Ok(d) => d,
-        Err(p) => {
-            notices.push(Notice {
-                path: PathBuf::from("."),
-                level: Severity::Error,
-                message: format!("internal error during analysis: {}", panic_message(p)),
-            });
-            Vec::new()
-        }
-    };
+    let analysis = analysis::analyze_program(&index, &pairs, &enabled);
+    for (file, message) in analysis.failures {
+        notices.push(Notice {
+            path: files[file.0 as usize].path.clone(),
+            level: Severity::Error,
+            message,
+        });
+    }
+    let mut diagnostics = analysis.diagnostics;
     let mut by_file: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
     for d in diagnostics.drain(..) {
         by_file[d.file.0 as usize].push(d);

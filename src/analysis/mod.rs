@@ -31,8 +31,21 @@ use summary::{FnRef, Group, Summaries, Summary};
 
 type Check = fn(FileId, &[Event]) -> Vec<Diagnostic>;
 
-/// What analysing a group yields: its summaries, and its events with their files.
-type GroupResult = (Vec<(FnRef, Summary)>, Vec<(FileId, Event)>);
+/// What analysing a group yields: its summaries, its events with their files, and the
+/// functions whose analysis failed (file, message).
+type GroupResult = (
+    Vec<(FnRef, Summary)>,
+    Vec<(FileId, Event)>,
+    Vec<(FileId, String)>,
+);
+
+/// The analysis of a run: findings, and functions that could not be analysed.
+pub struct Analysis {
+    pub diagnostics: Vec<Diagnostic>,
+    /// (file, message) for each function whose analysis failed; the rest of the run is
+    /// unaffected.
+    pub failures: Vec<(FileId, String)>,
+}
 
 /// Every rule that reads the dataflow's events.
 pub const CHECKS: &[(&str, Check)] = &[
@@ -57,19 +70,21 @@ pub fn analyze_program(
     index: &Index,
     modules: &[(FileId, &Module)],
     enabled: &(dyn Fn(FileId, &str) -> bool + Sync),
-) -> Vec<Diagnostic> {
+) -> Analysis {
     let module_of: HashMap<FileId, &Module> = modules.iter().copied().collect();
     let mut done: HashMap<FnRef, Summary> = HashMap::new();
     let mut events: Vec<(FileId, Event)> = Vec::new();
+    let mut failures = Vec::new();
     let edges = |f: FnRef| dataflow::call_edges(index, f.file, index.function(f));
     for level in summary::levels(modules, &edges) {
         let results: Vec<GroupResult> = level
             .par_iter()
             .map(|group| analyze_group(index, &module_of, &done, group))
             .collect();
-        for (sums, evs) in results {
+        for (sums, evs, failed) in results {
             done.extend(sums);
             events.extend(evs);
+            failures.extend(failed);
         }
     }
     // Rules run per file of the primary location.
@@ -87,7 +102,10 @@ pub fn analyze_program(
                 .collect::<Vec<_>>()
         })
         .collect();
-    finding::merge(diags)
+    Analysis {
+        diagnostics: finding::merge(diags),
+        failures,
+    }
 }
 
 /// Analyse one group of mutually recursive functions until their summaries are stable; return
@@ -100,8 +118,10 @@ fn analyze_group(
 ) -> GroupResult {
     let mut local: HashMap<FnRef, Summary> = HashMap::new();
     let mut events = Vec::new();
+    let mut failures = Vec::new();
     for round in 0..MAX_ROUNDS {
         events.clear();
+        failures.clear();
         let mut changed = false;
         for &f in &group.functions {
             let func = &modules[&f.file].functions[f.index as usize];
@@ -109,8 +129,25 @@ fn analyze_group(
                 global: done,
                 local: &local,
             };
-            let (evs, sum) =
-                dataflow::analyze_function(index, summaries, f.file, func, func.class.as_deref());
+            // A panic in one function is that function's failure, not the run's.
+            let analysed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                dataflow::analyze_function(index, summaries, f.file, func, func.class.as_deref())
+            }));
+            let (evs, sum) = match analysed {
+                Ok(r) => r,
+                Err(p) => {
+                    let msg = p
+                        .downcast_ref::<&str>()
+                        .map(|s| (*s).to_owned())
+                        .or_else(|| p.downcast_ref::<String>().cloned())
+                        .unwrap_or_else(|| "unknown panic".to_owned());
+                    failures.push((
+                        f.file,
+                        format!("internal error while analysing `{}`: {msg}", func.name),
+                    ));
+                    (Vec::new(), Summary::default())
+                }
+            };
             events.extend(evs);
             let before = local.get(&f).map(Summary::digest);
             if before.as_ref() != Some(&sum.digest()) {
@@ -123,5 +160,5 @@ fn analyze_group(
             break;
         }
     }
-    (local.into_iter().collect(), events)
+    (local.into_iter().collect(), events, failures)
 }
