@@ -1589,10 +1589,20 @@ impl<'a> FnAnalysis<'a> {
             }
             match s.out_arg {
                 Some(i) => {
-                    if let Some(ExprKind::AddrOf(target)) = args.get(i).map(|a| &a.peel().kind) {
-                        let ty = self.type_of(target);
+                    // `GetServerVariable(name, &psz, &cch)` writes into `psz`; a pointer passed
+                    // through (`ppszValue`, an out-parameter of this function) is written
+                    // through.
+                    let target = match args.get(i).map(|a| &a.peel().kind) {
+                        Some(ExprKind::AddrOf(target)) => Some((**target).clone()),
+                        Some(_) => args
+                            .get(i)
+                            .map(|a| Expr::new(ExprKind::Deref(Box::new(a.clone())), a.span)),
+                        None => None,
+                    };
+                    if let Some(target) = target {
+                        let ty = self.type_of(&target);
                         let v = self.convert_for(&ty, Value::of(fact));
-                        self.store(target, v, e.span, st);
+                        self.store(&target, v, e.span, st);
                     }
                 }
                 None => result.absorb(Value::of(fact)),
