@@ -27,6 +27,11 @@ const EOF: u16 = 0xFFFF;
 /// `:N` counts earlier lines of the file with the same hash). Lines are counted the same way:
 /// a lone CR ends a line too. A text without a final line end has as many lines as
 /// [`crate::source::SourceFile`] counts; one with a final line end has one more (empty) line.
+///
+/// `text` is the decoded file. The action reads the file's bytes as UTF-8, so for a file with a
+/// UTF-8 byte-order mark its hash of line 1 also covers the mark, and for a UTF-16 file every
+/// hash differs; the action then keeps iislint's value and logs a warning, and alerts are still
+/// tracked consistently from one iislint run to the next.
 pub fn line_hashes(text: &str) -> Vec<String> {
     let mut h = LineHasher::new();
     for unit in text.encode_utf16() {
