@@ -9,6 +9,8 @@ use crate::syntax::preprocess::{MacroAction, MacroTable};
 
 const IIS_API: &str = include_str!("../rules/catalog/iis-api.toml");
 const PREPROCESS: &str = include_str!("../rules/catalog/preprocess.toml");
+/// The Rust standard-library side of the catalogue, merged into `IIS_API` (same keys).
+const RUST_API: &str = include_str!("../rules/catalog/rust.toml");
 
 /// The three kinds of request-scoped value (RULES.md, "Vocabulary").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
@@ -87,8 +89,8 @@ pub struct StoreFunction {
     pub value: usize,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 struct ApiFile {
     source: Vec<Source>,
     returns: HashMap<String, String>,
@@ -107,6 +109,29 @@ struct ApiFile {
     threads: HashMap<String, Vec<i32>>,
     dest_functions: Vec<String>,
     buffer_sinks: HashMap<String, BufferSink>,
+}
+
+impl ApiFile {
+    /// Add `other`'s entries (lists are extended, tables gain its keys).
+    fn merge(&mut self, other: ApiFile) {
+        self.source.extend(other.source);
+        self.returns.extend(other.returns);
+        self.store_function.extend(other.store_function);
+        self.store_methods.extend(other.store_methods);
+        self.propagate.extend(other.propagate);
+        self.content_types.extend(other.content_types);
+        self.view_types.extend(other.view_types);
+        self.smart_pointers.extend(other.smart_pointers);
+        self.transparent.extend(other.transparent);
+        self.scalar_types.extend(other.scalar_types);
+        self.pointer_typedefs.extend(other.pointer_typedefs);
+        self.request_object_types.extend(other.request_object_types);
+        self.completion_methods.extend(other.completion_methods);
+        self.free_functions.extend(other.free_functions);
+        self.threads.extend(other.threads);
+        self.dest_functions.extend(other.dest_functions);
+        self.buffer_sinks.extend(other.buffer_sinks);
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -156,7 +181,10 @@ impl Catalog {
     /// The built-in catalogue. The embedded files are checked by tests, so this cannot fail in a
     /// released binary.
     pub fn builtin() -> Catalog {
-        let api: ApiFile = toml::from_str(IIS_API).expect("rules/catalog/iis-api.toml is valid");
+        let mut api: ApiFile =
+            toml::from_str(IIS_API).expect("rules/catalog/iis-api.toml is valid");
+        let rust: ApiFile = toml::from_str(RUST_API).expect("rules/catalog/rust.toml is valid");
+        api.merge(rust);
         let pre: PreprocessFile =
             toml::from_str(PREPROCESS).expect("rules/catalog/preprocess.toml is valid");
         let mut macros = MacroTable::default();

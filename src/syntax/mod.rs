@@ -2,6 +2,7 @@
 
 pub mod cpp;
 pub mod preprocess;
+pub mod rust;
 
 use std::cell::RefCell;
 
@@ -56,8 +57,8 @@ pub fn parse_only(lang: Language, text: &str) -> Option<tree_sitter::Tree> {
     with_parser(lang, |p| p.parse(text, None))
 }
 
-/// Parse and lower one file. C/C++ text is first cleared of the macros in `macros`.
-/// Rust files are parsed but not yet lowered (Rust support is a later step).
+/// Parse and lower one file. C/C++ text is first cleared of the macros in `macros`; Rust text
+/// is parsed as written.
 pub fn parse_and_lower(lang: Language, text: &str, macros: &MacroTable) -> Module {
     match lang {
         Language::Cpp => {
@@ -67,9 +68,9 @@ pub fn parse_and_lower(lang: Language, text: &str, macros: &MacroTable) -> Modul
                 None => Module::default(),
             }
         }
-        Language::Rust => {
-            let _ = with_parser(lang, |p| p.parse(text, None));
-            Module::default()
-        }
+        Language::Rust => match with_parser(lang, |p| p.parse(text, None)) {
+            Some(tree) => rust::lower(&tree, text),
+            None => Module::default(),
+        },
     }
 }
