@@ -19,6 +19,9 @@ struct RuleFile {
     message: String,
     label: String,
     help: String,
+    precision: String,
+    security_severity: String,
+    cwe: Vec<String>,
     docs: DocsFile,
 }
 
@@ -58,6 +61,12 @@ pub struct Rule {
     pub use_instead: String,
     pub references: Vec<String>,
     pub example_language: String,
+    /// `very-high`, `high`, `medium` or `low`: how often a finding is a true defect (SARIF).
+    pub precision: String,
+    /// A CVSS-like score from 0.1 to 10.0 that GitHub maps to critical/high/medium/low.
+    pub security_severity: String,
+    /// CWE ids the defect is an instance of (`"416"`).
+    pub cwe: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -102,6 +111,28 @@ impl TryFrom<(&str, RuleFile)> for Rule {
                 return Err(err(format!("`{name}` is empty")));
             }
         }
+        if !matches!(
+            r.precision.as_str(),
+            "very-high" | "high" | "medium" | "low"
+        ) {
+            return Err(err(format!(
+                "precision `{}` must be very-high, high, medium or low",
+                r.precision
+            )));
+        }
+        if !r
+            .security_severity
+            .parse::<f64>()
+            .is_ok_and(|v| (0.1..=10.0).contains(&v))
+        {
+            return Err(err(format!(
+                "security-severity `{}` must be a number from 0.1 to 10.0",
+                r.security_severity
+            )));
+        }
+        if let Some(c) = r.cwe.iter().find(|c| c.parse::<u32>().is_err()) {
+            return Err(err(format!("cwe `{c}` must be a CWE number")));
+        }
         if r.docs.references.is_empty() {
             return Err(err("`docs.references` needs at least one reference".into()));
         }
@@ -118,6 +149,9 @@ impl TryFrom<(&str, RuleFile)> for Rule {
             use_instead: r.docs.use_instead.trim_end().to_owned(),
             references: r.docs.references,
             example_language: r.docs.example_language,
+            precision: r.precision,
+            security_severity: r.security_severity,
+            cwe: r.cwe,
         })
     }
 }
@@ -206,6 +240,9 @@ summary = "s"
 message = "m"
 label = "l"
 help = "h"
+precision = "high"
+security-severity = "5.0"
+cwe = []
 [docs]
 what-it-does = "w"
 why-is-this-bad = "w"

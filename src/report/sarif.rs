@@ -189,72 +189,6 @@ fn pascal_case(id: &str) -> String {
         .collect()
 }
 
-/// What GitHub code scanning shows about a rule beyond its documentation.
-struct Meta {
-    /// `very-high`, `high`, `medium` or `low`: how often a finding is a true defect.
-    precision: &'static str,
-    /// A CVSS-like score, `0.1`–`10.0`, that GitHub maps to critical/high/medium/low.
-    security_severity: &'static str,
-    cwe: &'static [&'static str],
-}
-
-fn meta(r: &Rule) -> Meta {
-    match r.id.as_str() {
-        // A pointer that outlives the memory IIS frees: a use-after-free in w3wp.exe.
-        "request-scope-escape-static"
-        | "request-scope-escape-long-lived"
-        | "request-scope-escape-thread"
-        | "use-after-completion" => Meta {
-            precision: "high",
-            security_severity: "8.1",
-            cwe: &["416", "825"],
-        },
-        "borrowed-buffer-by-reference" => Meta {
-            precision: "high",
-            security_severity: "8.1",
-            cwe: &["416", "562"],
-        },
-        "request-memory-freed" => Meta {
-            precision: "high",
-            security_severity: "7.5",
-            cwe: &["590", "415"],
-        },
-        "request-memory-unchecked" => Meta {
-            precision: "medium",
-            security_severity: "5.3",
-            cwe: &["690", "476"],
-        },
-        "request-memory-in-loop" => Meta {
-            precision: "medium",
-            security_severity: "5.3",
-            cwe: &["770", "400"],
-        },
-        "request-memory-dead-alloc" => Meta {
-            precision: "high",
-            security_severity: "2.0",
-            cwe: &["563"],
-        },
-        "unused-suppression" => Meta {
-            precision: "very-high",
-            security_severity: "1.0",
-            cwe: &[],
-        },
-        // A rule without an entry yet: by severity.
-        _ => match r.severity {
-            Severity::Error => Meta {
-                precision: "medium",
-                security_severity: "7.0",
-                cwe: &[],
-            },
-            Severity::Warning => Meta {
-                precision: "medium",
-                security_severity: "4.0",
-                cwe: &[],
-            },
-        },
-    }
-}
-
 /// The rule's documentation as plain text (`help.text`): the same sections as
 /// [`Rule::markdown`], without Markdown syntax.
 pub fn help_text(r: &Rule) -> String {
@@ -299,13 +233,12 @@ fn markdown_link(s: &str) -> Option<(&str, &str)> {
 }
 
 fn rule_descriptor(r: &Rule) -> Value {
-    let m = meta(r);
     let mut tags = vec![
         "security".to_owned(),
         "correctness".to_owned(),
         "iis".to_owned(),
     ];
-    tags.extend(m.cwe.iter().map(|n| format!("external/cwe/cwe-{n}")));
+    tags.extend(r.cwe.iter().map(|n| format!("external/cwe/cwe-{n}")));
     json!({
         "id": r.id,
         "name": pascal_case(&r.id),
@@ -315,8 +248,8 @@ fn rule_descriptor(r: &Rule) -> Value {
         "defaultConfiguration": { "level": level(r.severity) },
         "properties": {
             "tags": tags,
-            "precision": m.precision,
-            "security-severity": m.security_severity,
+            "precision": r.precision,
+            "security-severity": r.security_severity,
         },
     })
 }
