@@ -42,6 +42,9 @@ use crate::diagnostic::Span;
 use crate::ir::*;
 
 const MAX_DEPTH: u32 = 200;
+/// What a closure body or a macro's token tree parsed again costs in `MAX_DEPTH` units: their
+/// frames are larger than one level of expression nesting.
+const NESTED_FN_COST: u32 = 8;
 
 /// IIS methods the analysis recognises by name outside the catalogue's lists (stored-context
 /// containers and their owners).
@@ -712,6 +715,9 @@ impl Lowerer {
     }
 
     fn function_item(&mut self, n: Node, class: Option<String>) {
+        if self.depth > MAX_DEPTH {
+            return;
+        }
         let Some(name_node) = n.child_by_field_name("name") else {
             return;
         };
@@ -819,6 +825,7 @@ const EXIT: BlockId = 1;
 
 impl<'l> FnBuilder<'l> {
     fn new(lw: &'l mut Lowerer, outer: Rc<HashSet<String>>) -> Self {
+        let depth = lw.depth;
         FnBuilder {
             lw,
             locals: Vec::new(),
@@ -830,7 +837,7 @@ impl<'l> FnBuilder<'l> {
             rets: Vec::new(),
             loops: Vec::new(),
             lambdas: Vec::new(),
-            depth: 0,
+            depth,
             outer,
             scope_handles: Vec::new(),
         }
@@ -988,11 +995,16 @@ impl<'l> FnBuilder<'l> {
         base: isize,
         f: impl FnOnce(&mut Self, Node) -> R,
     ) -> Option<R> {
+        if self.depth + NESTED_FN_COST > MAX_DEPTH {
+            return None;
+        }
         let tree = super::parse_only(super::Language::Rust, &snippet)?;
         let src = std::mem::replace(&mut self.lw.src, Rc::from(snippet));
         let old_base = std::mem::replace(&mut self.lw.base, base);
         let old_in = std::mem::replace(&mut self.lw.in_snippet, true);
+        self.depth += NESTED_FN_COST;
         let r = f(self, tree.root_node());
+        self.depth -= NESTED_FN_COST;
         self.lw.src = src;
         self.lw.base = old_base;
         self.lw.in_snippet = old_in;
@@ -1180,14 +1192,22 @@ impl<'l> FnBuilder<'l> {
             | "extern_crate_declaration"
             | "enum_item"
             | "label" => {}
-            "function_item" => self.lw.function_item(n, None),
+            "function_item" => {
+                let saved = std::mem::replace(&mut self.lw.depth, self.depth + NESTED_FN_COST);
+                self.lw.function_item(n, None);
+                self.lw.depth = saved;
+            }
             "static_item" => {
                 if let Some(s) = self.lw.static_item(n, Storage::StaticLocal) {
                     self.local_static(s);
                 }
             }
             "type_item" | "struct_item" | "union_item" | "impl_item" | "trait_item"
-            | "mod_item" | "foreign_mod_item" => self.lw.item(n),
+            | "mod_item" | "foreign_mod_item" => {
+                let saved = std::mem::replace(&mut self.lw.depth, self.depth + NESTED_FN_COST);
+                self.lw.item(n);
+                self.lw.depth = saved;
+            }
             "ERROR" => {
                 for c in named_children(n) {
                     match c.kind() {
@@ -2943,7 +2963,7 @@ impl FnBuilder<'_> {
         let scope_handles = self.scope_handles.clone();
         let depth = self.depth;
         let mut fb = FnBuilder::new(self.lw, outer.clone());
-        fb.depth = depth;
+        fb.depth = depth + NESTED_FN_COST;
         fb.scope_handles = scope_handles;
         if let Some(p) = params {
             fb.params(p);
