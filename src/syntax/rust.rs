@@ -336,6 +336,7 @@ pub fn lower(tree: &Tree, src: &str) -> Module {
         in_snippet: false,
         module: Module::default(),
         impl_stack: Vec::new(),
+        generics: Vec::new(),
         depth: 0,
     };
     lw.items(tree.root_node());
@@ -352,6 +353,8 @@ struct Lowerer {
     module: Module,
     /// The `Self` type of the `impl` blocks we are in (`None` for an impl on a pointer).
     impl_stack: Vec<Option<String>>,
+    /// Type parameters in scope (`T` of `struct SendPtr<T>`): types the analysis cannot know.
+    generics: Vec<String>,
     depth: u32,
 }
 
@@ -421,10 +424,16 @@ impl Lowerer {
                 name: self.text(n).to_owned(),
                 ..TypeRef::default()
             },
-            "type_identifier" | "identifier" => TypeRef {
-                name: self.type_name(self.text(n)),
-                ..TypeRef::default()
-            },
+            "type_identifier" | "identifier" => {
+                let t = self.text(n);
+                if self.generics.iter().any(|g| g == t) {
+                    return TypeRef::default();
+                }
+                TypeRef {
+                    name: self.type_name(t),
+                    ..TypeRef::default()
+                }
+            }
             "scoped_type_identifier" | "scoped_identifier" => match n.child_by_field_name("name") {
                 Some(name) => self.type_ref(name),
                 None => TypeRef::default(),
@@ -481,8 +490,32 @@ impl Lowerer {
         self.depth -= 1;
     }
 
+    /// Bring the type parameters of an item into scope; returns how many to pop.
+    fn push_generics(&mut self, n: Node) -> usize {
+        let Some(tp) = n.child_by_field_name("type_parameters") else {
+            return 0;
+        };
+        let before = self.generics.len();
+        for p in named_children(tp) {
+            if p.kind() == "type_parameter"
+                && let Some(name) = p.child_by_field_name("name")
+            {
+                let name = self.text(name).to_owned();
+                self.generics.push(name);
+            }
+        }
+        self.generics.len() - before
+    }
+
     fn item(&mut self, n: Node) {
         self.note_errors(n);
+        let pushed = self.push_generics(n);
+        self.item_inner(n);
+        let keep = self.generics.len() - pushed;
+        self.generics.truncate(keep);
+    }
+
+    fn item_inner(&mut self, n: Node) {
         match n.kind() {
             "function_item" => {
                 let class = self.self_type();
@@ -728,6 +761,7 @@ impl Lowerer {
         if class.is_some() {
             name = method_name(&name);
         }
+        let pushed = self.push_generics(n);
         let ret = self.return_type(n);
         let (sp, name_sp) = (self.span(n), self.span(name_node));
         let mut fb = FnBuilder::new(self, Rc::new(HashSet::new()));
@@ -737,6 +771,8 @@ impl Lowerer {
         fb.fn_body(body);
         let f = fb.finish(name, class, sp, name_sp, ret);
         self.module.functions.push(f);
+        let keep = self.generics.len() - pushed;
+        self.generics.truncate(keep);
     }
 }
 
@@ -2601,7 +2637,7 @@ impl FnBuilder<'_> {
                 let rhs = self.expr(args[0]);
                 return binary(BinOp::Sub, recv, rhs, sp);
             }
-            ("unwrap_or", 1) => {
+            ("unwrap_or" | "unwrap_or_else" | "or" | "or_else", 1) => {
                 let d = self.expr(args[0]);
                 return Expr::new(
                     ExprKind::Cond {
