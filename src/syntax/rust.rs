@@ -2393,9 +2393,22 @@ impl FnBuilder<'_> {
         }
     }
 
+    /// The object a field or method is reached on, and whether through a pointer: `(*p).f` is
+    /// `p->f`, and `(*&g).f` (`(*addr_of_mut!(G)).f`) is `g.f`.
     fn receiver(&mut self, recv: Node) -> (Expr, bool) {
         match deref_operand(recv) {
-            Some(inner) => (self.expr(inner), true),
+            Some(inner) => match self.expr(inner) {
+                Expr {
+                    kind: ExprKind::AddrOf(place),
+                    ..
+                } => (*place, false),
+                // `*r` of a reference bound to a place is that place.
+                e @ Expr {
+                    kind: ExprKind::Local(id),
+                    ..
+                } if self.locals[id as usize].is_ref => (e, false),
+                e => (e, true),
+            },
             None => {
                 let r = self.expr(recv);
                 let arrow = self.is_pointer_like(&r);
