@@ -116,6 +116,10 @@ const IDENTITY_METHODS: &[&str] = &[
     "first_mut",
     "last_mut",
     "leak",
+    "map_err",
+    "inspect_err",
+    "context",
+    "with_context",
 ];
 
 /// Guard methods: a `let` initialised with a chain of these on a place is a reference to it.
@@ -1331,6 +1335,9 @@ impl<'l> FnBuilder<'l> {
                 self.bind(name, Bind::Local(id));
                 return;
             }
+            if self.let_unwrap(name.clone(), nsp, ty.clone(), v, sp) {
+                return;
+            }
             let (init, is_ref) = self.let_init(v);
             let ty = if ty.is_unknown() {
                 self.infer_array(v)
@@ -1385,12 +1392,13 @@ impl<'l> FnBuilder<'l> {
                 return (self.expr(inner), true);
             }
         }
-        let is_ref = self.is_guard_chain(v);
+        let is_ref = self.is_guard_chain(v, false);
         (self.expr(v), is_ref)
     }
 
-    /// `X.lock().unwrap()`, `CELL.borrow_mut()`, `self.cache.write().expect("..")`.
-    fn is_guard_chain(&self, n: Node) -> bool {
+    /// `X.lock().unwrap()`, `CELL.borrow_mut()`, `self.cache.write().expect("..")`: a guard
+    /// of what a lock or cell holds. Unless `strict`, `X.as_mut().unwrap()` too.
+    fn is_guard_chain(&self, n: Node, strict: bool) -> bool {
         let mut cur = peel_parens(n);
         let mut any = false;
         loop {
@@ -1411,7 +1419,7 @@ impl<'l> FnBuilder<'l> {
                 .child_by_field_name("field")
                 .map(|x| self.lw.text(x))
                 .unwrap_or("");
-            if !GUARD_METHODS.contains(&m) {
+            if !GUARD_METHODS.contains(&m) || (strict && matches!(m, "as_mut" | "deref_mut")) {
                 return false;
             }
             any |= !matches!(m, "unwrap" | "expect");
@@ -2443,7 +2451,7 @@ impl FnBuilder<'_> {
         let kind = match op {
             "*" => {
                 // `*X.lock().unwrap()` is `X` itself.
-                if self.is_guard_chain(operand) {
+                if self.is_guard_chain(operand, true) {
                     return self.expr(operand);
                 }
                 ExprKind::Deref(Box::new(self.expr(operand)))
@@ -2613,6 +2621,14 @@ impl FnBuilder<'_> {
         let (recv, arrow) = self.receiver(recv_node);
         let pointer = arrow || self.is_pointer_like(&recv);
         match (name, args.len()) {
+            ("unwrap" | "expect", _) => {
+                for a in args {
+                    self.value(a, Want::Nothing);
+                }
+                let v = self.tempify(recv, "<unwrap>");
+                self.panic_unless_set(v.clone(), sp);
+                return v;
+            }
             ("is_null" | "is_none", 0) => return null_test(recv, BinOp::Eq, sp),
             ("is_some" | "is_ok", 0) => return null_test(recv, BinOp::Ne, sp),
             ("is_err", 0) => return null_test(recv, BinOp::Eq, sp),
@@ -2687,6 +2703,53 @@ impl FnBuilder<'_> {
         }
         let args = self.exprs(args);
         self.method_expr(n, recv, arrow, &method_name(name), args)
+    }
+
+    /// `v.unwrap()`: the path goes on only when `v` is `Some`/`Ok` (tested as non-NULL).
+    fn panic_unless_set(&mut self, v: Expr, sp: Span) {
+        let ok = self.new_block();
+        let panic = self.new_block();
+        self.terminate(Terminator::Branch {
+            cond: null_test(v, BinOp::Eq, sp),
+            then: panic,
+            else_: ok,
+        });
+        self.cur = Some(panic);
+        self.terminate(Terminator::Exit);
+        self.cur = Some(ok);
+    }
+
+    /// `let x = v.unwrap();` (or `expect`): `x` holds `v`, and the path goes on only when it
+    /// is set. Returns false when `v` is not such a call.
+    fn let_unwrap(&mut self, name: String, nsp: Span, ty: TypeRef, v: Node, sp: Span) -> bool {
+        let Some(f) = (v.kind() == "call_expression")
+            .then(|| v.child_by_field_name("function"))
+            .flatten()
+        else {
+            return false;
+        };
+        let method = f.child_by_field_name("field").map(|m| self.lw.text(m));
+        let recv = f.child_by_field_name("value");
+        let (Some("unwrap" | "expect"), Some(recv)) = (method, recv) else {
+            return false;
+        };
+        if f.kind() != "field_expression" || self.is_guard_chain(v, true) {
+            return false;
+        }
+        if let Some(args) = v.child_by_field_name("arguments") {
+            for a in named_children(args) {
+                self.value(a, Want::Nothing);
+            }
+        }
+        let init = self.expr(recv);
+        let id = self.declare(name, ty, nsp, false);
+        self.push(Stmt::Decl {
+            local: id,
+            init: Some(init),
+            span: sp,
+        });
+        self.panic_unless_set(Expr::new(ExprKind::Local(id), nsp), sp);
+        true
     }
 
     /// Could this receiver of `send` be a channel's sending end?

@@ -55,3 +55,47 @@ pub unsafe fn start_worker(ctx: *mut IHttpContext) {
     let context = SendPtr(ctx);
     thread::spawn(move || drop(context));
 }
+
+#[repr(i32)]
+pub enum RequestNotificationStatus {
+    Continue = 1,
+    Pending = 2,
+    FinishRequest = 3,
+}
+
+/// The binding layer's enum spelling of the statuses.
+pub unsafe fn on_acquire_state(ctx: *mut IHttpContext) -> RequestNotificationStatus {
+    let context = SendPtr(ctx);
+    if thread::Builder::new().spawn(move || drop(context)).is_ok() {
+        RequestNotificationStatus::Pending
+    } else {
+        RequestNotificationStatus::FinishRequest
+    }
+}
+
+pub unsafe fn on_release_state(ctx: *mut IHttpContext) -> RequestNotificationStatus {
+    let context = SendPtr(ctx);
+    thread::spawn(move || drop(context));
+    //~^ request-scope-escape-thread
+    RequestNotificationStatus::Continue
+}
+
+/// The whole notification runs inside `catch_unwind`: its closure's value is the function's.
+pub unsafe fn on_update_cache(ctx: *mut IHttpContext) -> REQUEST_NOTIFICATION_STATUS {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let context = SendPtr(ctx);
+        thread::spawn(move || drop(context));
+        RQ_NOTIFICATION_PENDING
+    }))
+    .unwrap_or(RQ_NOTIFICATION_FINISH_REQUEST)
+}
+
+pub unsafe fn on_release_cache(ctx: *mut IHttpContext) -> REQUEST_NOTIFICATION_STATUS {
+    let status = std::panic::catch_unwind(|| {
+        let context = SendPtr(ctx);
+        thread::spawn(move || drop(context));
+        //~^ request-scope-escape-thread
+        RQ_NOTIFICATION_CONTINUE
+    });
+    status.unwrap_or(RQ_NOTIFICATION_FINISH_REQUEST)
+}

@@ -57,5 +57,9 @@ pub unsafe fn checked_writes(ctx: *mut IHttpContext) -> Option<()> {
         return None;
     }
     *h = 6;
+    let i = NonNull::new((*ctx).allocate_request_memory(16) as *mut u8).unwrap();
+    *i.as_ptr() = 7;
+    let j = (*ctx).allocate_request_memory(16) as *mut u8;
+    *j.as_mut().expect("out of request memory") = 8;
     Some(())
 }
