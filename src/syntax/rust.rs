@@ -1335,14 +1335,29 @@ impl<'l> FnBuilder<'l> {
                 self.bind(name, Bind::Local(id));
                 return;
             }
-            if self.let_unwrap(name.clone(), nsp, ty.clone(), v, sp) {
+            let unwrap_ty = if ty.is_unknown() && self.is_reference_init(v) {
+                TypeRef {
+                    pointers: 1,
+                    ..TypeRef::default()
+                }
+            } else {
+                ty.clone()
+            };
+            if self.let_unwrap(name.clone(), nsp, unwrap_ty, v, sp) {
                 return;
             }
             let (init, is_ref) = self.let_init(v);
-            let ty = if ty.is_unknown() {
-                self.infer_array(v)
-            } else {
+            let ty = if !ty.is_unknown() {
                 ty
+            } else if !is_ref && self.is_reference_init(v) {
+                // A reference of a type the analysis infers from the initialiser: its fields
+                // are reached through it.
+                TypeRef {
+                    pointers: 1,
+                    ..TypeRef::default()
+                }
+            } else {
+                self.infer_array(v)
             };
             let id = self.declare(name, ty, nsp, is_ref);
             self.push(Stmt::Decl {
@@ -1427,6 +1442,51 @@ impl<'l> FnBuilder<'l> {
                 Some(v) => cur = peel_parens(v),
                 None => return false,
             }
+        }
+    }
+
+    /// Does this initialiser produce a reference: `&mut *p`, `Box::leak(..)`,
+    /// `p.as_mut().unwrap()`?
+    fn is_reference_init(&self, v: Node) -> bool {
+        let v = peel_parens(v);
+        match v.kind() {
+            "reference_expression" => true,
+            "unsafe_block" | "block" => named_children(v)
+                .into_iter()
+                .filter(|c| c.kind() != "label")
+                .last()
+                .filter(|l| self.is_tail(*l))
+                .is_some_and(|l| {
+                    let l = match l.kind() {
+                        "expression_statement" => named_children(l).into_iter().next(),
+                        "block" => Some(l),
+                        _ => Some(l),
+                    };
+                    l.is_some_and(|l| self.is_reference_init(l))
+                }),
+            "call_expression" => {
+                let Some(f) = v.child_by_field_name("function") else {
+                    return false;
+                };
+                match f.kind() {
+                    "field_expression" => {
+                        let m = f
+                            .child_by_field_name("field")
+                            .map(|x| self.lw.text(x))
+                            .unwrap_or("");
+                        match m {
+                            "as_mut" | "as_ref" | "leak" => true,
+                            "unwrap" | "expect" | "unwrap_unchecked" => f
+                                .child_by_field_name("value")
+                                .is_some_and(|r| self.is_reference_init(r)),
+                            _ => false,
+                        }
+                    }
+                    "scoped_identifier" => self.lw.text(f).ends_with("::leak"),
+                    _ => false,
+                }
+            }
+            _ => false,
         }
     }
 

@@ -56,3 +56,26 @@ impl AuditGlobal {
         GL_NOTIFICATION_CONTINUE
     }
 }
+
+#[repr(C)]
+pub struct CGlobalModuleVtbl {
+    pub OnGlobalPreBeginRequest:
+        unsafe extern "system" fn(*mut CacheGlobal, *mut IHttpContext) -> GLOBAL_NOTIFICATION_STATUS,
+}
+
+/// Laid out with its own vtable pointer first, as `CGlobalModule` is.
+#[repr(C)]
+pub struct CacheGlobal {
+    vtbl: *const CGlobalModuleVtbl,
+    last_request: *mut IHttpRequest,
+}
+
+pub unsafe extern "system" fn cache_pre_begin_request(
+    this: *mut CacheGlobal,
+    ctx: *mut IHttpContext,
+) -> GLOBAL_NOTIFICATION_STATUS {
+    let global = &mut *this;
+    global.last_request = (*ctx).get_request();
+    //~^ request-scope-escape-long-lived
+    GL_NOTIFICATION_CONTINUE
+}
