@@ -1453,17 +1453,13 @@ impl<'l> FnBuilder<'l> {
             "reference_expression" => true,
             "unsafe_block" | "block" => named_children(v)
                 .into_iter()
-                .filter(|c| c.kind() != "label")
-                .last()
+                .rfind(|c| c.kind() != "label")
                 .filter(|l| self.is_tail(*l))
-                .is_some_and(|l| {
-                    let l = match l.kind() {
-                        "expression_statement" => named_children(l).into_iter().next(),
-                        "block" => Some(l),
-                        _ => Some(l),
-                    };
-                    l.is_some_and(|l| self.is_reference_init(l))
-                }),
+                .and_then(|l| match l.kind() {
+                    "expression_statement" => named_children(l).into_iter().next(),
+                    _ => Some(l),
+                })
+                .is_some_and(|l| self.is_reference_init(l)),
             "call_expression" => {
                 let Some(f) = v.child_by_field_name("function") else {
                     return false;
