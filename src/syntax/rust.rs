@@ -3015,6 +3015,15 @@ impl FnBuilder<'_> {
             }
             _ => {}
         }
+        // `IHttpContext::AllocateRequestMemory(ctx, n)`: a method called by its path.
+        if !qual.is_empty()
+            && !args.is_empty()
+            && (iis_methods().contains(last) || iis_method_name(last).is_some())
+        {
+            let recv = self.expr(args[0]);
+            let rest = self.exprs(args[1..].to_vec());
+            return self.method_expr(n, recv, true, &method_name(last), rest);
+        }
         // Constructions: `Box::new(x)`, `Some(x)`, `Wrapper(x)`, `NonNull::new(p)`.
         let construct =
             if matches!(last, "new" | "new_unchecked" | "from" | "new_in") && is_upper(qlast) {

@@ -46,3 +46,14 @@ pub unsafe fn not_request_objects(server: *mut IHttpServer, count: Box<u32>) {
     NAME = (*local) as *const c_char;
     drop(count);
 }
+
+static mut BY_PATH: *mut u8 = null_mut();
+
+pub unsafe fn by_path(ctx: *mut IHttpContext) {
+    let p = IHttpContext::allocate_request_memory(&mut *ctx, 8) as *mut u8;
+    if p.is_null() {
+        return;
+    }
+    BY_PATH = p;
+    //~^ request-scope-escape-static
+}
