@@ -56,3 +56,31 @@ pub unsafe fn request_memory_and_statics(ctx: *mut IHttpContext) -> REQUEST_NOTI
     );
     RQ_NOTIFICATION_CONTINUE
 }
+
+pub struct Page {
+    pub html: String,
+}
+
+pub unsafe fn element_addresses(ctx: *mut IHttpContext, page: &Page) -> REQUEST_NOTIFICATION_STATUS {
+    let response = (*ctx).get_response();
+    let mut status = [0u8; 32];
+    let mut chunk: HTTP_DATA_CHUNK = zeroed();
+    chunk.FromMemory.pBuffer = (&mut status[0]) as *mut u8 as *mut std::ffi::c_void;
+    (*response).write_entity_chunk_by_reference(&mut chunk, -1);
+    //~^ borrowed-buffer-by-reference
+    let mut owned: Vec<u8> = Vec::with_capacity(64);
+    owned.extend_from_slice(page.html.as_bytes());
+    let mut second: HTTP_DATA_CHUNK = zeroed();
+    second.FromMemory.pBuffer = owned.as_mut_ptr().cast();
+    (*response).write_entity_chunk_by_reference(&mut second, -1);
+    //~^ borrowed-buffer-by-reference
+    let copy = (*ctx).allocate_request_memory(page.html.len() as u32) as *mut u8;
+    if copy.is_null() {
+        return RQ_NOTIFICATION_FINISH_REQUEST;
+    }
+    std::ptr::copy_nonoverlapping(page.html.as_ptr(), copy, page.html.len());
+    let mut third: HTTP_DATA_CHUNK = zeroed();
+    third.FromMemory.pBuffer = copy.cast();
+    (*response).write_entity_chunk_by_reference(&mut third, -1);
+    RQ_NOTIFICATION_CONTINUE
+}

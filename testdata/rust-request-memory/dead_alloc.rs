@@ -24,3 +24,26 @@ pub unsafe fn used(ctx: *mut IHttpContext) -> *mut u8 {
     let q = (*ctx).allocate_request_memory(8) as *mut u8;
     q
 }
+
+pub struct Pending {
+    pub data: *mut u8,
+}
+
+pub unsafe fn scoped(ctx: *mut IHttpContext, flag: bool) -> Option<Pending> {
+    if flag {
+        let scratch = (*ctx).allocate_request_memory(32) as *mut u8;
+        //~^ request-memory-dead-alloc
+        if scratch.is_null() {
+            return None;
+        }
+    }
+    let kept = (*ctx).allocate_request_memory(32) as *mut u8;
+    if kept.is_null() {
+        return None;
+    }
+    let returned = (*ctx).allocate_request_memory(32) as *mut u8;
+    if flag {
+        return Some(Pending { data: kept });
+    }
+    Some(Pending { data: returned })
+}

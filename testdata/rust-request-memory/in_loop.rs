@@ -46,3 +46,28 @@ pub unsafe fn bounded(ctx: *mut IHttpContext) -> REQUEST_NOTIFICATION_STATUS {
     }
     RQ_NOTIFICATION_CONTINUE
 }
+
+pub unsafe fn copy_headers(ctx: *mut IHttpContext, limit: u32) -> REQUEST_NOTIFICATION_STATUS {
+    let request = (*ctx).get_request();
+    let total = (*request).get_remaining_entity_bytes();
+    let mut received = 0u32;
+    while received < total {
+        let block = (*ctx).allocate_request_memory(512) as *mut u8;
+        //~^ request-memory-in-loop
+        if block.is_null() {
+            return RQ_NOTIFICATION_FINISH_REQUEST;
+        }
+        *block = 0;
+        received += 512;
+    }
+    let mut i = 0;
+    while i < limit.min(8) && i < 8 {
+        let slot = (*ctx).allocate_request_memory(8) as *mut u8;
+        if slot.is_null() {
+            break;
+        }
+        *slot = 0;
+        i += 1;
+    }
+    RQ_NOTIFICATION_CONTINUE
+}

@@ -85,3 +85,13 @@ impl IHttpContext {
         unimplemented!()
     }
 }
+
+impl IHttpContext {
+    pub unsafe fn clone_context(&mut self, flags: u32, child: *mut *mut IHttpContext) -> HRESULT {
+        unimplemented!()
+    }
+
+    pub unsafe fn release_cloned_context(&mut self) -> HRESULT {
+        unimplemented!()
+    }
+}

@@ -54,3 +54,27 @@ pub unsafe fn completion_on_one_branch(ctx: *mut IHttpContext, done: bool) {
     let request = (*ctx).get_request();
     drop(request);
 }
+
+pub unsafe fn child_request(ctx: *mut IHttpContext) -> HRESULT {
+    let mut child: *mut IHttpContext = null_mut();
+    let hr = (*ctx).clone_context(0, &mut child);
+    if hr < 0 || child.is_null() {
+        return hr;
+    }
+    (*child).release_cloned_context();
+    let request = (*child).get_request();
+    //~^ use-after-completion
+    drop(request);
+    let parent_request = (*ctx).get_request();
+    drop(parent_request);
+    0
+}
+
+pub unsafe fn complete_on_each_branch(ctx: *mut IHttpContext, ok: bool) -> REQUEST_NOTIFICATION_STATUS {
+    if ok {
+        (*ctx).post_completion(0);
+        return RQ_NOTIFICATION_PENDING;
+    }
+    (*ctx).indicate_completion(RQ_NOTIFICATION_FINISH_REQUEST);
+    RQ_NOTIFICATION_PENDING
+}
