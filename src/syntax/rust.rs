@@ -2409,9 +2409,9 @@ impl FnBuilder<'_> {
     }
 
     /// A name: a local, a closure parameter standing for its receiver, `None` (NULL), or an
-    /// item of the crate. Items are never members in Rust, so a name that is not a local is
-    /// looked up as a global (`::NAME`); the names of enclosing functions' locals stay plain
-    /// for a closure to capture.
+    /// item of the crate. Fields are always reached through `self` in Rust, so a name that is
+    /// not a local is never a member: it is looked up as a global (`::NAME`). In a closure, the
+    /// enclosing function's locals are such names too; `lambda` lists them as captures.
     fn ident(&mut self, n: Node) -> Expr {
         let sp = self.span(n);
         let t = self.text(n);
@@ -2419,7 +2419,6 @@ impl FnBuilder<'_> {
             Some(Bind::Local(id)) => ExprKind::Local(id),
             Some(Bind::Alias(e)) => e.kind,
             None if t == "None" => ExprKind::Lit(Lit::Null),
-            None if self.outer.contains(&t) => ExprKind::Name(t),
             None => ExprKind::Name(format!("::{t}")),
         };
         Expr::new(kind, sp)
@@ -3161,7 +3160,7 @@ impl FnBuilder<'_> {
         };
         for e in f.exprs() {
             e.visit(&mut |x| match &x.kind {
-                ExprKind::Name(name) => add(name),
+                ExprKind::Name(name) => add(name.trim_start_matches("::")),
                 ExprKind::Lambda {
                     captures: inner, ..
                 } => {

@@ -50,6 +50,11 @@ impl AuditGlobal {
         self.last_scratch = scratch;
         //~^ request-scope-escape-long-lived
         self.count += 1;
+        // A closure's assignments go to the enclosing function's locals, not to members.
+        let mut spare = null_mut();
+        let mut refill = || spare = (*ctx).allocate_request_memory(16);
+        refill();
+        drop(spare);
         let copy = std::slice::from_raw_parts(scratch, 64).to_vec();
         drop(copy);
         self.last_scratch = null_mut();
