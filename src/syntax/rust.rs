@@ -2676,7 +2676,8 @@ impl FnBuilder<'_> {
         let (recv, arrow) = self.receiver(recv_node);
         let pointer = arrow || self.is_pointer_like(&recv);
         match (name, args.len()) {
-            ("unwrap" | "expect", _) => {
+            // (A lock's result is not a pointer: no check there.)
+            ("unwrap" | "expect", _) if !self.is_guard_chain(recv_node, true) => {
                 for a in args {
                     self.value(a, Want::Nothing);
                 }
@@ -3485,6 +3486,62 @@ impl Cache { fn get_request(&self) {} }
             Some("PostCompletion")
         );
         assert_eq!(iis_method_name("push"), None);
+    }
+
+    /// Every call of the first function, as `callee(args)` with receivers spelled out.
+    fn calls(m: &Module) -> Vec<String> {
+        fn show(e: &Expr, f: &Function) -> String {
+            match &e.kind {
+                ExprKind::Local(id) => f.local(*id).name.clone(),
+                ExprKind::Name(n) => n.clone(),
+                ExprKind::This => "self".into(),
+                ExprKind::Field { base, name, arrow } => {
+                    format!("{}{}{name}", show(base, f), if *arrow { "->" } else { "." })
+                }
+                ExprKind::Lit(Lit::Null) => "NULL".into(),
+                ExprKind::Lit(_) => "lit".into(),
+                ExprKind::Binary { op, lhs, rhs } => {
+                    format!("{} {op:?} {}", show(lhs, f), show(rhs, f))
+                }
+                ExprKind::Assign { lhs, rhs, .. } => {
+                    format!("{} = {}", show(lhs, f), show(rhs, f))
+                }
+                ExprKind::Call { callee, args } => {
+                    let args: Vec<String> = args.iter().map(|a| show(a, f)).collect();
+                    format!("{}({})", show(callee, f), args.join(", "))
+                }
+                _ => "?".into(),
+            }
+        }
+        let f = &m.functions[0];
+        f.exprs().map(|e| show(e, f)).collect()
+    }
+
+    #[test]
+    fn rust_spellings_become_the_cpp_shapes() {
+        let m = lower_text(
+            r#"
+unsafe fn f(ctx: *mut IHttpContext, p: *mut u8) {
+    ((*(*ctx).vtbl).AllocateRequestMemory)(ctx, 8);
+    (*ctx).get_request();
+    LAST.lock().unwrap().push(p);
+    *CACHE.write().unwrap() = p;
+    p.is_null();
+    tx.send(p);
+}
+"#,
+        );
+        assert_eq!(
+            calls(&m),
+            vec![
+                "ctx->AllocateRequestMemory(lit)",
+                "ctx->GetRequest()",
+                "::LAST.push(p)",
+                "::CACHE = p",
+                "p Eq NULL",
+                "Sender::send(p)",
+            ]
+        );
     }
 
     #[test]
