@@ -417,6 +417,10 @@ pub struct FnAnalysis<'a> {
     /// expression's declared type names, and the functions a call reaches.
     typed_cache: FxHashMap<Span, Option<Rc<str>>>,
     callee_cache: FxHashMap<Span, Vec<FnRef>>,
+    /// For a lambda: the enclosing locals it captures, with their values at its creation.
+    captured: Vec<(String, Value)>,
+    /// The captures of the lambdas created here: (lambda index, name, value).
+    lambda_seeds: Vec<(u32, Vec<(String, Value)>)>,
 }
 
 /// Analyse one function (and the lambdas defined in it) with the summaries of its callees;
@@ -428,13 +432,33 @@ pub fn analyze_function<'a>(
     func: &'a Function,
     class: Option<&'a str>,
 ) -> (Vec<(FileId, Event)>, Summary) {
+    analyze_with_captures(index, summaries, file, func, class, Vec::new())
+}
+
+/// Analyse a function whose free names `captures` are bound to the values they had where the
+/// function (a lambda or closure) was created.
+fn analyze_with_captures<'a>(
+    index: &'a Index<'a>,
+    summaries: Summaries<'a>,
+    file: FileId,
+    func: &'a Function,
+    class: Option<&'a str>,
+    captures: Vec<(String, Value)>,
+) -> (Vec<(FileId, Event)>, Summary) {
     let mut a = FnAnalysis::new(index, summaries, file, func, class);
+    a.captured = captures;
     a.run();
     a.judge_handoffs();
     a.judge_allocations();
     let mut events = a.events;
-    for l in &func.lambdas {
-        events.extend(analyze_function(index, summaries, file, l, class).0);
+    let seeds = std::mem::take(&mut a.lambda_seeds);
+    for (i, l) in func.lambdas.iter().enumerate() {
+        let caps = seeds
+            .iter()
+            .filter(|(j, _)| *j == i as u32)
+            .flat_map(|(_, c)| c.iter().cloned())
+            .collect();
+        events.extend(analyze_with_captures(index, summaries, file, l, class, caps).0);
     }
     (events, a.summary)
 }
@@ -527,6 +551,8 @@ impl<'a> FnAnalysis<'a> {
             loop_input: BTreeMap::new(),
             typed_cache: FxHashMap::default(),
             callee_cache: FxHashMap::default(),
+            captured: Vec::new(),
+            lambda_seeds: Vec::new(),
         }
     }
 
@@ -550,6 +576,16 @@ impl<'a> FnAnalysis<'a> {
             entry
                 .places
                 .insert(Place::local(i as LocalId), Value::of(f));
+        }
+        // A lambda starts with its captures holding what they held where it was created.
+        for (name, v) in &self.captured {
+            entry.places.insert(
+                Place {
+                    root: Root::Name(name.clone()),
+                    path: vec![],
+                },
+                v.clone(),
+            );
         }
         input[0] = Some(entry);
         let mut visits = vec![0usize; n];
@@ -794,6 +830,14 @@ impl<'a> FnAnalysis<'a> {
 
     /// Resolve an unqualified or qualified name that is not a local.
     fn resolve_name(&self, name: &str) -> Dest {
+        // In a lambda, a captured local of the enclosing function (never a member or global).
+        let bare = name.trim_start_matches("::");
+        if self.captured.iter().any(|(n, _)| n == bare) {
+            return Dest::Tracked(Place {
+                root: Root::Name(bare.to_owned()),
+                path: vec![],
+            });
+        }
         if let Some(global) = name.strip_prefix("::") {
             return match self.index.global(global) {
                 Some((f, v)) => Dest::Static(self.static_target(f, v)),
@@ -1387,16 +1431,30 @@ impl<'a> FnAnalysis<'a> {
                 self.freed(&v, e.span, "delete");
                 Value::default()
             }
-            ExprKind::Lambda { captures, .. } => {
-                // A closure holding request-scoped captures is request-scoped.
+            ExprKind::Lambda { index, captures } => {
+                // A closure holding request-scoped captures is request-scoped; its body starts
+                // with the captures' values.
                 let mut v = Value::default();
+                let mut seeds = Vec::with_capacity(captures.len());
                 for c in captures {
                     let kind = match self.func.locals.iter().rposition(|l| l.name == c.name) {
                         Some(id) => ExprKind::Local(id as LocalId),
                         None => ExprKind::Name(c.name.clone()),
                     };
                     let cv = self.eval(&Expr::new(kind, c.span), st);
+                    seeds.push((c.name.clone(), cv.clone()));
                     v.absorb(without_addr(cv.only(|k| k != Kind::Borrowed)));
+                }
+                match self.lambda_seeds.iter_mut().find(|(i, _)| i == index) {
+                    Some((_, old)) => {
+                        for (n, val) in seeds {
+                            match old.iter_mut().find(|(m, _)| *m == n) {
+                                Some((_, o)) => o.absorb(val),
+                                None => old.push((n, val)),
+                            }
+                        }
+                    }
+                    None => self.lambda_seeds.push((*index, seeds)),
                 }
                 self.consume(&v);
                 v
@@ -1726,8 +1784,14 @@ impl<'a> FnAnalysis<'a> {
             }
             // `g_list.push_back(p)`, `g_atom.store(p)`: a store into the receiver (a library
             // container; a class of the project has its own method bodies).
-            let recv_class = self.index.effective(&self.type_of(base));
-            if catalog.store_methods.contains(name) && !self.index.is_class(&recv_class.name) {
+            // The declared outer type decides: `OnceLock<MyState>::set` is the library's.
+            let declared = self.type_of(base);
+            let library_wrapper = catalog.transparent.contains(&declared.name)
+                || catalog.smart_pointers.contains(&declared.name);
+            let recv_class = self.index.effective(&declared);
+            if catalog.store_methods.contains(name)
+                && (library_wrapper || !self.index.is_class(&recv_class.name))
+            {
                 let v = arg_vs.iter().fold(Value::default(), |acc, v| {
                     acc.union(without_addr(v.clone()))
                 });
