@@ -5,6 +5,7 @@ pub mod preprocess;
 pub mod rust;
 
 use std::cell::RefCell;
+use std::time::Instant;
 
 use crate::ir::Module;
 use preprocess::MacroTable;
@@ -57,20 +58,54 @@ pub fn parse_only(lang: Language, text: &str) -> Option<tree_sitter::Tree> {
     with_parser(lang, |p| p.parse(text, None))
 }
 
+/// The parse was still running at its deadline and was cancelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeout;
+
+/// Parse `text`, cancelling the parse at `deadline`. A cancelled parser is reset, so the
+/// thread's next parse starts afresh instead of resuming this one.
+pub fn parse_until(
+    lang: Language,
+    text: &str,
+    deadline: Option<Instant>,
+) -> Result<tree_sitter::Tree, Timeout> {
+    with_parser(lang, |p| {
+        let bytes = text.as_bytes();
+        let mut input = |i: usize, _| bytes.get(i..).unwrap_or_default();
+        let mut past = |_: &tree_sitter::ParseState| deadline.is_some_and(|d| Instant::now() >= d);
+        let options = tree_sitter::ParseOptions::new().progress_callback(&mut past);
+        match p.parse_with_options(&mut input, None, Some(options)) {
+            Some(tree) => Ok(tree),
+            None => {
+                p.reset();
+                Err(Timeout)
+            }
+        }
+    })
+}
+
 /// Parse and lower one file. C/C++ text is first cleared of the macros in `macros`; Rust text
 /// is parsed as written.
 pub fn parse_and_lower(lang: Language, text: &str, macros: &MacroTable) -> Module {
-    match lang {
+    parse_and_lower_until(lang, text, macros, None).unwrap_or_default()
+}
+
+/// [`parse_and_lower`], giving up when the C/C++ parse is still running at `deadline`.
+pub fn parse_and_lower_until(
+    lang: Language,
+    text: &str,
+    macros: &MacroTable,
+    deadline: Option<Instant>,
+) -> Result<Module, Timeout> {
+    Ok(match lang {
         Language::Cpp => {
             let blanked = preprocess::blank_macros(text, macros);
-            match with_parser(lang, |p| p.parse(&blanked, None)) {
-                Some(tree) => cpp::lower(&tree, &blanked, macros),
-                None => Module::default(),
-            }
+            let tree = parse_until(lang, &blanked, deadline)?;
+            cpp::lower(&tree, &blanked, macros)
         }
         Language::Rust => match with_parser(lang, |p| p.parse(text, None)) {
             Some(tree) => rust::lower(&tree, text),
             None => Module::default(),
         },
-    }
+    })
 }
