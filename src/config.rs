@@ -42,6 +42,11 @@
 //! [limits]
 //! # Skip source files larger than this many bytes (must be > 0).
 //! max-file-size = 10485760
+//! # Skip a file whose parse takes longer than this many milliseconds (must be > 0).
+//! parse-timeout-ms = 20000
+//! # Skip (with a notice) a function whose control-flow graph has more basic blocks than
+//! # this (must be > 0): generated code the analysis would take minutes over.
+//! max-function-blocks = 25000
 //! ```
 //!
 //! Rule ids in `select`, `ignore` and `per-file-ignores` are checked
@@ -88,6 +93,10 @@ pub struct Config {
     pub request_memory: Vec<String>,
     /// `[limits] max-file-size` in bytes; always > 0 when set.
     pub max_file_size: Option<u64>,
+    /// `[limits] parse-timeout-ms`; always > 0 when set.
+    pub parse_timeout_ms: Option<u64>,
+    /// `[limits] max-function-blocks`; always > 0 when set.
+    pub max_function_blocks: Option<u64>,
 
     exclude_set: GlobSet,
     per_file_set: GlobSet,
@@ -227,17 +236,19 @@ pub fn parse(text: &str, path: &Path, known_rules: &[&str]) -> Result<Config, Co
         request_memory.push(entry.get_ref().clone());
     }
 
-    let max_file_size = match &raw.limits.max_file_size {
-        Some(size) if *size.get_ref() == 0 => {
-            return Err(ctx.invalid(
-                size.span(),
-                "limits.max-file-size",
-                "must be greater than 0".to_string(),
-            ));
+    let positive = |value: &Option<Spanned<u64>>, key: &str| match value {
+        Some(v) if *v.get_ref() == 0 => {
+            Err(ctx.invalid(v.span(), key, "must be greater than 0".to_string()))
         }
-        Some(size) => Some(*size.get_ref()),
-        None => None,
+        Some(v) => Ok(Some(*v.get_ref())),
+        None => Ok(None),
     };
+    let max_file_size = positive(&raw.limits.max_file_size, "limits.max-file-size")?;
+    let parse_timeout_ms = positive(&raw.limits.parse_timeout_ms, "limits.parse-timeout-ms")?;
+    let max_function_blocks = positive(
+        &raw.limits.max_function_blocks,
+        "limits.max-function-blocks",
+    )?;
 
     let mut config = Config {
         path: Some(path.to_path_buf()),
@@ -249,6 +260,8 @@ pub fn parse(text: &str, path: &Path, known_rules: &[&str]) -> Result<Config, Co
         blank_macros,
         request_memory,
         max_file_size,
+        parse_timeout_ms,
+        max_function_blocks,
         exclude_set: GlobSet::empty(),
         per_file_set: GlobSet::empty(),
         per_file_owner: Vec::new(),
@@ -454,6 +467,10 @@ struct RawApi {
 struct RawLimits {
     #[serde(default)]
     max_file_size: Option<Spanned<u64>>,
+    #[serde(default)]
+    parse_timeout_ms: Option<Spanned<u64>>,
+    #[serde(default)]
+    max_function_blocks: Option<Spanned<u64>>,
 }
 
 /// `[per-file-ignores]`: glob keys (with their spans) to rule-id arrays.
@@ -942,6 +959,8 @@ request-memory = ["MyAllocRequestMemory", "CRequestPool::Allocate"]
 
 [limits]
 max-file-size = 10485760
+parse-timeout-ms = 20000
+max-function-blocks = 25000
 "#;
 
     fn err(text: &str) -> (String, Option<String>) {
@@ -995,6 +1014,8 @@ max-file-size = 10485760
             vec!["MyAllocRequestMemory", "CRequestPool::Allocate"]
         );
         assert_eq!(c.max_file_size, Some(10_485_760));
+        assert_eq!(c.parse_timeout_ms, Some(20_000));
+        assert_eq!(c.max_function_blocks, Some(25_000));
         assert!(c.is_rule_enabled("request-scope-escape-static"));
         assert!(!c.is_rule_enabled("request-memory-unchecked"));
         assert!(!c.is_rule_enabled("request-scope-escape-global"));
@@ -1028,6 +1049,8 @@ max-file-size = 10485760
             assert!(c.blank_macros.is_empty());
             assert!(c.request_memory.is_empty());
             assert_eq!(c.max_file_size, None);
+            assert_eq!(c.parse_timeout_ms, None);
+            assert_eq!(c.max_function_blocks, None);
             assert!(c.is_rule_enabled("request-memory-unchecked"));
             assert!(!c.is_excluded(Path::new("a.cpp")));
             assert!(c.ignored_for(Path::new("a.cpp")).is_empty());
@@ -1042,7 +1065,8 @@ max-file-size = 10485760
         // Guards against the serde field names drifting from the docs.
         let c = ok(
             "select = []\nignore = []\nexclude = []\n[per-file-ignores]\n[preprocess]\n\
-             blank-macros = []\n[api]\nrequest-memory = []\n[limits]\nmax-file-size = 1\n",
+             blank-macros = []\n[api]\nrequest-memory = []\n[limits]\nmax-file-size = 1\n\
+             parse-timeout-ms = 1\nmax-function-blocks = 1\n",
             Path::new("iislint.toml"),
         );
         assert_eq!(c.select, Some(vec![]));
@@ -1199,6 +1223,12 @@ max-file-size = 10485760
             "iislint.toml:2:17: `limits.max-file-size`: must be greater than 0"
         );
         assert_eq!(key.as_deref(), Some("limits.max-file-size"));
+        let (shown, key) = err("[limits]\nparse-timeout-ms = 0\n");
+        assert_eq!(
+            shown,
+            "iislint.toml:2:20: `limits.parse-timeout-ms`: must be greater than 0"
+        );
+        assert_eq!(key.as_deref(), Some("limits.parse-timeout-ms"));
         let (shown, _) = err("[preprocess]\nblank-macros = [\"OK\", \"BAD(\"]\n");
         assert_eq!(
             shown,
