@@ -13,7 +13,16 @@ use crate::diagnostic::Span;
 use crate::ir::*;
 use crate::syntax::preprocess::{ControlMacro, Jump, MacroTable};
 
-const MAX_DEPTH: u32 = 400;
+/// How deep the lowering recurses (items, statements and expressions together, one counter for
+/// the whole file): deeper code is opaque. This bounds the stack of the lowering and the depth of
+/// the IR the analysis recurses over. Measured in a debug build, a level costs up to ~8 KiB of
+/// stack in the lowering and ~5 KiB in the analysis, so 160 levels fit the 2 MiB stacks of
+/// rayon's worker threads with room to spare (`tests/robustness.rs` nests 100,000 levels of each
+/// construct). `else if` and `#elif` chains are lowered iteratively and cost one level in all.
+pub const MAX_DEPTH: u32 = 160;
+
+/// How deep template arguments of a type are read: `A<B<C<...>>>`.
+const MAX_TYPE_DEPTH: u32 = 16;
 
 pub fn lower(tree: &Tree, src: &str, macros: &MacroTable) -> Module {
     let mut lw = Lowerer {
@@ -67,32 +76,37 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The last `::` segment of a name node, without template arguments.
-    fn last_segment(&self, n: Node) -> String {
-        match n.kind() {
-            "qualified_identifier" => match n.child_by_field_name("name") {
-                Some(inner) => self.last_segment(inner),
-                None => String::new(),
-            },
-            "template_type" | "template_function" | "template_method" => n
-                .child_by_field_name("name")
-                .map(|x| self.last_segment(x))
-                .unwrap_or_default(),
-            _ => {
-                let t = self.text(n);
-                let t = t.split('<').next().unwrap_or(t);
-                t.rsplit("::").next().unwrap_or(t).trim().to_owned()
+    fn last_segment(&self, mut n: Node) -> String {
+        // Names nest to the right (`a::b::c` is `a::(b::c)`): walk down, never recurse.
+        loop {
+            match n.kind() {
+                "qualified_identifier"
+                | "template_type"
+                | "template_function"
+                | "template_method" => match n.child_by_field_name("name") {
+                    Some(inner) => n = inner,
+                    None => return String::new(),
+                },
+                _ => {
+                    let t = self.text(n);
+                    let t = t.split('<').next().unwrap_or(t);
+                    return t.rsplit("::").next().unwrap_or(t).trim().to_owned();
+                }
             }
         }
     }
 
     /// The scope (class) part of a qualified name: `A::B::f` → `B`.
-    fn scope_segment(&self, n: Node) -> Option<String> {
+    fn scope_segment(&self, mut n: Node) -> Option<String> {
         if n.kind() != "qualified_identifier" {
             return None;
         }
-        let name = n.child_by_field_name("name")?;
-        if name.kind() == "qualified_identifier" {
-            return self.scope_segment(name);
+        loop {
+            let name = n.child_by_field_name("name")?;
+            if name.kind() != "qualified_identifier" {
+                break;
+            }
+            n = name;
         }
         let scope = n.child_by_field_name("scope")?;
         Some(self.last_segment(scope))
@@ -129,19 +143,47 @@ impl<'a> Lowerer<'a> {
             | "namespace_definition"
             | "declaration_list"
             | "field_declaration_list"
-            | "preproc_if"
-            | "preproc_ifdef"
             | "preproc_else"
-            | "preproc_elif"
-            | "preproc_elifdef"
             | "ERROR"
             | "translation_unit"
             | "export_declaration" => {
                 // Bodies and alternatives hold further items; ERROR nodes too.
                 self.items(n);
             }
+            "preproc_if" | "preproc_ifdef" | "preproc_elif" | "preproc_elifdef" => {
+                self.preproc_items(n)
+            }
             _ => {}
         }
+    }
+
+    /// The arms of an `#if`/`#elif`/`#else` chain at namespace or class scope. The chain nests
+    /// to the right; it is walked iteratively, at the cost of one level of depth.
+    fn preproc_items(&mut self, mut n: Node) {
+        if self.depth > MAX_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        loop {
+            let alternative = n.child_by_field_name("alternative");
+            for c in named_children(n) {
+                if Some(c) != alternative {
+                    self.item(c);
+                }
+            }
+            match alternative {
+                Some(a) if matches!(a.kind(), "preproc_elif" | "preproc_elifdef") => {
+                    self.note_errors(a);
+                    n = a;
+                }
+                Some(a) => {
+                    self.item(a);
+                    break;
+                }
+                None => break,
+            }
+        }
+        self.depth -= 1;
     }
 
     /// `typedef struct _X {...} X, *PX;` and `using X = T;`: record the aliases (and the class).
@@ -235,14 +277,25 @@ impl<'a> Lowerer<'a> {
     }
 
     fn type_ref(&self, ty: Option<Node>, info: &DeclInfo) -> TypeRef {
-        let mut t = ty.map(|t| self.base_type(t)).unwrap_or_default();
+        self.type_ref_at(ty, info, 0)
+    }
+
+    fn type_ref_at(&self, ty: Option<Node>, info: &DeclInfo, depth: u32) -> TypeRef {
+        let mut t = ty.map(|t| self.base_type(t, depth)).unwrap_or_default();
         t.pointers = t.pointers.saturating_add(info.pointers);
         t.is_ref |= info.is_ref;
         t.is_array |= info.is_array;
         t
     }
 
-    fn base_type(&self, n: Node) -> TypeRef {
+    /// The type a type node names; template arguments are read `MAX_TYPE_DEPTH` deep.
+    fn base_type(&self, mut n: Node, depth: u32) -> TypeRef {
+        while n.kind() == "qualified_identifier" {
+            match n.child_by_field_name("name") {
+                Some(inner) => n = inner,
+                None => return TypeRef::default(),
+            }
+        }
         match n.kind() {
             "primitive_type" | "type_identifier" => TypeRef {
                 name: self.text(n).to_owned(),
@@ -255,10 +308,6 @@ impl<'a> Lowerer<'a> {
                     ..TypeRef::default()
                 }
             }
-            "qualified_identifier" => match n.child_by_field_name("name") {
-                Some(inner) => self.base_type(inner),
-                None => TypeRef::default(),
-            },
             "template_type" => {
                 let name = n
                     .child_by_field_name("name")
@@ -266,10 +315,11 @@ impl<'a> Lowerer<'a> {
                     .unwrap_or_default();
                 let args = n
                     .child_by_field_name("arguments")
+                    .filter(|_| depth < MAX_TYPE_DEPTH)
                     .map(|a| {
                         named_children(a)
                             .into_iter()
-                            .map(|c| self.type_descriptor(c))
+                            .map(|c| self.type_descriptor_at(c, depth + 1))
                             .collect()
                     })
                     .unwrap_or_default();
@@ -288,20 +338,24 @@ impl<'a> Lowerer<'a> {
                     ..TypeRef::default()
                 }
             }
-            "type_descriptor" => self.type_descriptor(n),
+            "type_descriptor" => self.type_descriptor_at(n, depth),
             _ => TypeRef::default(),
         }
     }
 
     fn type_descriptor(&self, n: Node) -> TypeRef {
+        self.type_descriptor_at(n, 0)
+    }
+
+    fn type_descriptor_at(&self, n: Node, depth: u32) -> TypeRef {
         if n.kind() != "type_descriptor" {
-            return self.base_type(n);
+            return self.base_type(n, depth);
         }
         let info = n
             .child_by_field_name("declarator")
             .map(|d| self.declarator_info(d))
             .unwrap_or_default();
-        self.type_ref(n.child_by_field_name("type"), &info)
+        self.type_ref_at(n.child_by_field_name("type"), &info, depth)
     }
 
     fn storage_of(&self, decl: Node) -> (bool, bool, bool) {
@@ -491,7 +545,7 @@ struct FnBuilder<'l, 'a> {
     lw: &'l mut Lowerer<'a>,
     locals: Vec<Local>,
     params: u32,
-    scopes: Vec<Vec<(String, LocalId)>>,
+    scopes: Scopes,
     blocks: Vec<Block>,
     /// The block being filled; `None` after a jump (code there is unreachable).
     cur: Option<BlockId>,
@@ -504,7 +558,52 @@ struct FnBuilder<'l, 'a> {
     case_blocks: Vec<(BlockId, bool)>,
     loops: Vec<Loop>,
     lambdas: Vec<Function>,
-    depth: u32,
+}
+
+/// The names in scope in a function: lookups cost the same however many locals and nested
+/// scopes there are (a generated function with 100,000 locals or an `else if` chain of 100,000
+/// arms would otherwise be quadratic).
+struct Scopes {
+    /// Each name's visible declarations, innermost (latest) last.
+    by_name: HashMap<String, Vec<LocalId>>,
+    /// For each open scope, the names it declared.
+    declared: Vec<Vec<String>>,
+}
+
+impl Scopes {
+    fn new() -> Self {
+        Scopes {
+            by_name: HashMap::new(),
+            declared: vec![Vec::new()],
+        }
+    }
+
+    fn push(&mut self) {
+        self.declared.push(Vec::new());
+    }
+
+    fn pop(&mut self) {
+        for name in self.declared.pop().unwrap_or_default() {
+            if let Some(ids) = self.by_name.get_mut(&name) {
+                ids.pop();
+                if ids.is_empty() {
+                    self.by_name.remove(&name);
+                }
+            }
+        }
+    }
+
+    fn declare(&mut self, name: String, id: LocalId) {
+        if let Some(scope) = self.declared.last_mut() {
+            self.by_name.entry(name.clone()).or_default().push(id);
+            scope.push(name);
+        }
+    }
+
+    /// The innermost visible declaration of `name`.
+    fn lookup(&self, name: &str) -> Option<LocalId> {
+        self.by_name.get(name)?.last().copied()
+    }
 }
 
 const ENTRY: BlockId = 0;
@@ -516,7 +615,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             lw,
             locals: Vec::new(),
             params: 0,
-            scopes: vec![Vec::new()],
+            scopes: Scopes::new(),
             blocks: vec![Block::default(), Block::default()],
             cur: Some(ENTRY),
             jumps: Vec::new(),
@@ -525,7 +624,6 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             case_blocks: Vec::new(),
             loops: Vec::new(),
             lambdas: Vec::new(),
-            depth: 0,
         }
     }
 
@@ -599,10 +697,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
     }
 
     fn lookup(&self, name: &str) -> Option<LocalId> {
-        self.scopes
-            .iter()
-            .rev()
-            .find_map(|s| s.iter().rev().find(|(n, _)| n == name).map(|(_, id)| *id))
+        self.scopes.lookup(name)
     }
 
     fn declare(
@@ -623,9 +718,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             is_param,
             is_ref,
         });
-        if let Some(s) = self.scopes.last_mut() {
-            s.push((name, id));
-        }
+        self.scopes.declare(name, id);
         id
     }
 
@@ -695,16 +788,16 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
     // ------------------------------------------------------------ statements
 
     fn stmt(&mut self, n: Node) {
-        if self.depth > MAX_DEPTH {
+        if self.lw.depth > MAX_DEPTH {
             return;
         }
-        self.depth += 1;
+        self.lw.depth += 1;
         self.stmt_inner(n);
-        self.depth -= 1;
+        self.lw.depth -= 1;
     }
 
     fn block_of(&mut self, n: Node) {
-        self.scopes.push(Vec::new());
+        self.scopes.push();
         for c in named_children(n) {
             self.stmt(c);
         }
@@ -821,34 +914,49 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         }
     }
 
-    /// `#if A ... #elif B ... #else ... #endif`: any one arm may be compiled.
-    fn preproc_branch(&mut self, n: Node) {
-        let alternative = n.child_by_field_name("alternative");
-        let join = self.new_block();
-        let then_b = self.new_block();
-        let else_b = self.new_block();
-        let cond = Expr::opaque(span(n));
-        self.terminate(Terminator::Branch {
-            cond,
-            then: then_b,
-            else_: else_b,
-        });
-        self.cur = Some(then_b);
-        for c in named_children(n) {
-            if Some(c) == alternative || n.child_by_field_name("condition") == Some(c) {
-                continue;
+    /// `#if A ... #elif B ... #else ... #endif`: any one arm may be compiled. The `#elif`
+    /// chain is walked iteratively, like an `else if` chain.
+    fn preproc_branch(&mut self, mut n: Node) {
+        let mut joins = Vec::new();
+        loop {
+            let alternative = n.child_by_field_name("alternative");
+            let join = self.new_block();
+            joins.push(join);
+            let then_b = self.new_block();
+            let else_b = self.new_block();
+            let cond = Expr::opaque(span(n));
+            self.terminate(Terminator::Branch {
+                cond,
+                then: then_b,
+                else_: else_b,
+            });
+            self.cur = Some(then_b);
+            for c in named_children(n) {
+                if Some(c) == alternative || n.child_by_field_name("condition") == Some(c) {
+                    continue;
+                }
+                if c.kind() == "identifier" && n.child_by_field_name("name") == Some(c) {
+                    continue;
+                }
+                self.stmt(c);
             }
-            if c.kind() == "identifier" && n.child_by_field_name("name") == Some(c) {
-                continue;
+            self.goto_and_enter(join);
+            self.cur = Some(else_b);
+            match alternative {
+                Some(a) if matches!(a.kind(), "preproc_elif" | "preproc_elifdef") => {
+                    self.lw.note_errors(a);
+                    n = a;
+                }
+                Some(a) => {
+                    self.stmt(a);
+                    break;
+                }
+                None => break,
             }
-            self.stmt(c);
         }
-        self.goto_and_enter(join);
-        self.cur = Some(else_b);
-        if let Some(a) = alternative {
-            self.stmt(a);
+        for join in joins.into_iter().rev() {
+            self.goto_and_enter(join);
         }
-        self.goto_and_enter(join);
     }
 
     /// An ERROR node inside a function: lower what is recognisable inside it.
@@ -1077,30 +1185,53 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         }
     }
 
-    fn if_stmt(&mut self, n: Node) {
-        self.scopes.push(Vec::new());
-        let cond = self.condition(n.child_by_field_name("condition"));
-        let then_b = self.new_block();
-        let else_b = self.new_block();
-        let join = self.new_block();
-        self.terminate(Terminator::Branch {
-            cond,
-            then: then_b,
-            else_: else_b,
-        });
-        self.cur = Some(then_b);
-        if let Some(c) = n.child_by_field_name("consequence") {
-            self.stmt(c);
-        }
-        self.goto_and_enter(join);
-        self.cur = Some(else_b);
-        if let Some(a) = n.child_by_field_name("alternative") {
-            for c in named_children(a) {
+    /// `if`, with its `else if` chain walked iteratively (a chain nests to the right, and
+    /// generated dispatchers have hundreds of arms): the same CFG as lowering each nested `if`
+    /// in its parent's `else` block, at the cost of one level of depth for the whole chain.
+    fn if_stmt(&mut self, mut n: Node) {
+        let mut joins = Vec::new();
+        loop {
+            self.scopes.push();
+            let cond = self.condition(n.child_by_field_name("condition"));
+            let then_b = self.new_block();
+            let else_b = self.new_block();
+            let join = self.new_block();
+            joins.push(join);
+            self.terminate(Terminator::Branch {
+                cond,
+                then: then_b,
+                else_: else_b,
+            });
+            self.cur = Some(then_b);
+            if let Some(c) = n.child_by_field_name("consequence") {
                 self.stmt(c);
             }
+            self.goto_and_enter(join);
+            self.cur = Some(else_b);
+            let Some(a) = n.child_by_field_name("alternative") else {
+                break;
+            };
+            let arms: Vec<Node> = named_children(a)
+                .into_iter()
+                .filter(|c| c.kind() != "comment")
+                .collect();
+            match arms[..] {
+                [next] if next.kind() == "if_statement" => {
+                    self.lw.note_errors(next);
+                    n = next;
+                }
+                _ => {
+                    for c in arms {
+                        self.stmt(c);
+                    }
+                    break;
+                }
+            }
         }
-        self.goto_and_enter(join);
-        self.scopes.pop();
+        for join in joins.into_iter().rev() {
+            self.goto_and_enter(join);
+            self.scopes.pop();
+        }
     }
 
     /// Record a loop whose blocks are `head`, `parts` and every block created since `first`.
@@ -1130,7 +1261,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         let after = self.new_block();
         let first = self.blocks.len();
         self.goto_and_enter(head);
-        self.scopes.push(Vec::new());
+        self.scopes.push();
         let cond = self.condition(n.child_by_field_name("condition"));
         self.terminate(Terminator::Branch {
             cond,
@@ -1175,7 +1306,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
     }
 
     fn for_stmt(&mut self, n: Node) {
-        self.scopes.push(Vec::new());
+        self.scopes.push();
         if let Some(init) = n.child_by_field_name("initializer") {
             if init.kind() == "declaration" {
                 self.local_declaration(init);
@@ -1220,7 +1351,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
     }
 
     fn for_range(&mut self, n: Node) {
-        self.scopes.push(Vec::new());
+        self.scopes.push();
         let range = match n.child_by_field_name("right") {
             Some(r) => self.expr(r),
             None => Expr::opaque(span(n)),
@@ -1261,7 +1392,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
     }
 
     fn switch_stmt(&mut self, n: Node) {
-        self.scopes.push(Vec::new());
+        self.scopes.push();
         let value = self.condition(n.child_by_field_name("condition"));
         let dispatch = self.cur();
         self.cur = None;
@@ -1316,7 +1447,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             targets.push(h);
             handlers.push(h);
             self.cur = Some(h);
-            self.scopes.push(Vec::new());
+            self.scopes.push();
             if let Some(p) = c.child_by_field_name("parameters") {
                 self.params_as_locals(p);
             }
@@ -1413,12 +1544,12 @@ fn is_statement_kind(k: &str) -> bool {
 
 impl FnBuilder<'_, '_> {
     fn expr(&mut self, n: Node) -> Expr {
-        if self.depth > MAX_DEPTH {
+        if self.lw.depth > MAX_DEPTH {
             return Expr::opaque(span(n));
         }
-        self.depth += 1;
+        self.lw.depth += 1;
         let e = self.expr_inner(n);
-        self.depth -= 1;
+        self.lw.depth -= 1;
         e
     }
 
@@ -1625,7 +1756,7 @@ impl FnBuilder<'_, '_> {
             "new_expression" => {
                 let ty = n
                     .child_by_field_name("type")
-                    .map(|t| self.lw.base_type(t))
+                    .map(|t| self.lw.base_type(t, 0))
                     .unwrap_or_default();
                 let placement = n
                     .child_by_field_name("placement")
@@ -1658,7 +1789,7 @@ impl FnBuilder<'_, '_> {
             "compound_literal_expression" => {
                 let ty = n
                     .child_by_field_name("type")
-                    .map(|t| self.lw.base_type(t))
+                    .map(|t| self.lw.base_type(t, 0))
                     .unwrap_or_default();
                 let args = n
                     .child_by_field_name("value")
@@ -1744,7 +1875,7 @@ impl FnBuilder<'_, '_> {
             }
         }
         if f.kind() == "primitive_type" {
-            let ty = self.lw.base_type(f);
+            let ty = self.lw.base_type(f, 0);
             let expr = args.into_iter().next().unwrap_or_else(|| Expr::opaque(sp));
             return Expr::new(
                 ExprKind::Cast {
@@ -1799,7 +1930,6 @@ impl FnBuilder<'_, '_> {
         // The body is a function of its own; captured names are reached by name.
         let index = self.lambdas.len() as u32;
         let mut fb = FnBuilder::new(self.lw);
-        fb.depth = self.depth;
         if let Some(params) = n
             .child_by_field_name("declarator")
             .and_then(|d| d.child_by_field_name("parameters"))
