@@ -22,8 +22,14 @@ pub struct Candidate {
     pub language: Language,
 }
 
-/// Problems met while walking (unreadable directories, symlink loops): reported, not fatal.
-pub type WalkNotice = (PathBuf, String);
+/// A problem met while walking: reported, not fatal. `error` is true when files may have been
+/// missed (a directory or path that cannot be read), false for a broken ignore file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WalkNotice {
+    pub path: PathBuf,
+    pub message: String,
+    pub error: bool,
+}
 
 pub fn discover(
     paths: &[PathBuf],
@@ -34,8 +40,24 @@ pub fn discover(
     let found = Mutex::new(Vec::new());
     let notices = Mutex::new(Vec::new());
     for p in paths {
-        let meta =
-            std::fs::metadata(p).map_err(|_| DiscoverError::NotFound(p.display().to_string()))?;
+        let meta = match std::fs::metadata(p) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(DiscoverError::NotFound(p.display().to_string()));
+            }
+            // It exists but cannot be looked at (a symlink loop, a directory above it that
+            // cannot be searched): the rest of the run goes on, and the run fails.
+            Err(e) => {
+                if let Ok(mut n) = notices.lock() {
+                    n.push(WalkNotice {
+                        path: clean(p),
+                        message: format!("cannot read path: {e}"),
+                        error: true,
+                    });
+                }
+                continue;
+            }
+        };
         if !meta.is_dir() {
             if !config.is_excluded(p) {
                 let language = Language::of(p).unwrap_or(Language::Cpp);
@@ -72,8 +94,13 @@ pub fn discover(
                     }
                     Err(err) => {
                         let path = err_path(&err).unwrap_or_else(|| p.clone());
+                        let notice = WalkNotice {
+                            error: err.io_error().is_some(),
+                            message: walk_message(&err),
+                            path: clean(&path),
+                        };
                         if let Ok(mut n) = notices.lock() {
-                            n.push((path, err.to_string()));
+                            n.push(notice);
                         }
                     }
                 }
@@ -100,6 +127,17 @@ fn clean(p: &Path) -> PathBuf {
     p.strip_prefix(".")
         .map(Path::to_path_buf)
         .unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// The message of a walk error, without the path the notice names anyway.
+fn walk_message(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
+            walk_message(err)
+        }
+        ignore::Error::Io(e) => format!("cannot read directory: {e}, skipped"),
+        other => other.to_string(),
+    }
 }
 
 fn err_path(err: &ignore::Error) -> Option<PathBuf> {

@@ -20,6 +20,20 @@ use crate::syntax::{self, preprocess::MacroTable};
 /// Files over this size are skipped unless the config says otherwise.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 
+/// A file whose parse runs longer than this is skipped unless the config says otherwise.
+pub const DEFAULT_PARSE_TIMEOUT_MS: u64 = 20_000;
+
+/// A function whose control-flow graph has more basic blocks than this is not analysed unless
+/// the config says otherwise. The dataflow's cost grows with blocks times the rounds a loop
+/// takes to settle: about 10 s for 25,000 blocks of branches inside one loop, in a release build.
+pub const DEFAULT_MAX_FUNCTION_BLOCKS: u64 = 25_000;
+
+/// Test hook: when this environment variable is set and not empty, parsing any file whose path
+/// contains its value panics, to prove end to end that a panic in one file becomes a notice for
+/// that file and the rest of the run still reports. Not for users; the only environment read
+/// outside `cli`.
+pub const TEST_PANIC_ENV: &str = "IISLINT_TEST_PANIC_ON";
+
 pub struct Options {
     pub paths: Vec<PathBuf>,
     pub config: Config,
@@ -93,25 +107,37 @@ pub fn run(opts: &Options) -> Result<Run, RunError> {
 }
 
 fn run_in_pool(opts: &Options) -> Result<Run, RunError> {
-    let mut stats = Stats::default();
     let t = Instant::now();
     let (candidates, walk_notices) =
         discover::discover(&opts.paths, &opts.config, opts.no_ignore, opts.jobs)?;
-    stats.discovery = t.elapsed();
-    stats.files_found = candidates.len();
-    let mut notices: Vec<Notice> = walk_notices
-        .into_iter()
-        .map(|(path, message)| Notice {
-            path,
-            level: Severity::Warning,
-            message,
-        })
-        .collect();
+    let discovery = t.elapsed();
+    let mut run = check_candidates(opts, candidates);
+    run.stats.discovery = discovery;
+    run.notices.extend(walk_notices.into_iter().map(|n| Notice {
+        path: n.path,
+        level: if n.error {
+            Severity::Error
+        } else {
+            Severity::Warning
+        },
+        message: n.message,
+    }));
+    run.notices.sort();
+    Ok(run)
+}
 
+/// Read, parse and analyse the files found. A file that cannot be read (gone since it was
+/// found, unreadable, binary, too large) becomes a notice; the rest are checked.
+pub fn check_candidates(opts: &Options, candidates: Vec<Candidate>) -> Run {
+    let mut stats = Stats {
+        files_found: candidates.len(),
+        ..Stats::default()
+    };
+    let mut notices = Vec::new();
     // Read and decode every file once.
     let t = Instant::now();
     let max = opts.config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
-    let read: Vec<(Candidate, Result<String, source::SkipReason>)> = candidates
+    let read: Vec<(Candidate, Result<source::Decoded, source::SkipReason>)> = candidates
         .into_par_iter()
         .map(|c| {
             let r = source::read(&c.path, max);
@@ -122,15 +148,23 @@ fn run_in_pool(opts: &Options) -> Result<Run, RunError> {
     let mut langs = Vec::new();
     for (c, r) in read {
         match r {
-            Ok(text) => {
+            Ok(decoded) => {
+                if let Some(message) = decoded.warning() {
+                    notices.push(Notice {
+                        path: c.path.clone(),
+                        level: Severity::Warning,
+                        message,
+                    });
+                }
                 let id = FileId(files.len() as u32);
                 langs.push(c.language);
-                files.push(SourceFile::new(id, c.path, text));
+                files.push(SourceFile::new(id, c.path, decoded.text));
             }
             Err(reason) => notices.push(Notice {
-                level: match reason {
-                    source::SkipReason::Io(_) => Severity::Error,
-                    _ => Severity::Warning,
+                level: if reason.is_error() {
+                    Severity::Error
+                } else {
+                    Severity::Warning
                 },
                 path: c.path,
                 message: reason.to_string(),
@@ -138,6 +172,40 @@ fn run_in_pool(opts: &Options) -> Result<Run, RunError> {
         }
     }
     stats.read = t.elapsed();
+    check_files(opts, files, langs, notices, stats)
+}
+
+/// Parse, lower and analyse one in-memory file, as a run of that file alone with the built-in
+/// catalogue, every rule and the default limits; suppressions are applied. The entry for fuzzing
+/// and tests: `path_hint` picks the language (by extension) and names the file.
+pub fn check_text(path_hint: &Path, text: &str) -> Run {
+    static OPTIONS: std::sync::OnceLock<Options> = std::sync::OnceLock::new();
+    let opts = OPTIONS.get_or_init(|| Options {
+        paths: Vec::new(),
+        config: Config::default(),
+        catalog: Catalog::builtin(),
+        select: None,
+        ignore: Vec::new(),
+        no_ignore: false,
+        jobs: 1,
+    });
+    let lang = syntax::Language::of(path_hint).unwrap_or(syntax::Language::Cpp);
+    let file = SourceFile::new(FileId(0), path_hint.to_path_buf(), text.to_owned());
+    let stats = Stats {
+        files_found: 1,
+        ..Stats::default()
+    };
+    check_files(opts, vec![file], vec![lang], Vec::new(), stats)
+}
+
+/// Parse, lower and analyse decoded files; `files[i]` has id `i` and language `langs[i]`.
+fn check_files(
+    opts: &Options,
+    files: Vec<SourceFile>,
+    langs: Vec<syntax::Language>,
+    mut notices: Vec<Notice>,
+    mut stats: Stats,
+) -> Run {
     stats.files_checked = files.len();
     stats.bytes = files.iter().map(|f| f.text.len() as u64).sum();
     stats.lines = files.iter().map(|f| f.line_starts().len()).sum();
@@ -145,21 +213,69 @@ fn run_in_pool(opts: &Options) -> Result<Run, RunError> {
     // Macros: the catalogue's, the config's, and the simple ones the sources define.
     let t = Instant::now();
     let macros = macro_table(opts, &files, &langs);
-    let lowered: Vec<Result<Module, String>> = files
+    let timeout_ms = opts
+        .config
+        .parse_timeout_ms
+        .unwrap_or(DEFAULT_PARSE_TIMEOUT_MS);
+    let panic_on = std::env::var(TEST_PANIC_ENV).ok().filter(|s| !s.is_empty());
+    let lowered: Vec<Result<Module, Notice>> = files
         .par_iter()
         .zip(langs.par_iter())
         .map(|(f, &lang)| {
-            std::panic::catch_unwind(|| syntax::parse_and_lower(lang, &f.text, &macros))
-                .map_err(panic_message)
+            let deadline = Instant::now() + Duration::from_millis(timeout_ms);
+            let parsed = std::panic::catch_unwind(|| {
+                if let Some(p) = &panic_on
+                    && f.path.to_string_lossy().contains(p.as_str())
+                {
+                    panic!("{TEST_PANIC_ENV} test hook");
+                }
+                syntax::parse_and_lower_until(lang, &f.text, &macros, Some(deadline))
+            });
+            match parsed {
+                Ok(Ok(m)) => Ok(m),
+                Ok(Err(syntax::Timeout)) => Err(Notice {
+                    path: f.path.clone(),
+                    level: Severity::Warning,
+                    message: format!(
+                        "parsing took longer than {timeout_ms} ms (`[limits] parse-timeout-ms`), \
+                         file skipped"
+                    ),
+                }),
+                Err(p) => Err(internal_error(&f.path, "parsing", &panic_message(p))),
+            }
         })
         .collect();
     stats.parse = t.elapsed();
+    let max_blocks = opts
+        .config
+        .max_function_blocks
+        .unwrap_or(DEFAULT_MAX_FUNCTION_BLOCKS);
     let mut modules = Vec::with_capacity(lowered.len());
     for (f, m) in files.iter().zip(lowered) {
         match m {
-            Ok(m) => modules.push(m),
-            Err(msg) => {
-                notices.push(internal_error(&f.path, "parsing", &msg));
+            Ok(mut m) => {
+                // The analysis budget: a function too large to analyse in reasonable time is
+                // left out (calls to it are unknown calls), with a notice.
+                m.functions.retain(|func| {
+                    let blocks = func.body.blocks.len() as u64;
+                    let fits = blocks <= max_blocks;
+                    if !fits {
+                        notices.push(Notice {
+                            path: f.path.clone(),
+                            level: Severity::Warning,
+                            message: format!(
+                                "function `{}` has {blocks} basic blocks, over the limit of \
+                                 {max_blocks} (`[limits] max-function-blocks`), not analysed",
+                                func.name
+                            ),
+                        });
+                    }
+                    fits
+                });
+                modules.push(m);
+            }
+            Err(notice) => {
+                notices.push(notice);
                 modules.push(Module::default());
             }
         }
@@ -208,12 +324,12 @@ fn run_in_pool(opts: &Options) -> Result<Run, RunError> {
         a.file == b.file && a.primary == b.primary && a.rule == b.rule && a.message == b.message
     });
     notices.sort();
-    Ok(Run {
+    Run {
         files,
         diagnostics,
         notices,
         stats,
-    })
+    }
 }
 
 fn macro_table(opts: &Options, files: &[SourceFile], langs: &[syntax::Language]) -> MacroTable {
