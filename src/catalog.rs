@@ -109,6 +109,7 @@ struct ApiFile {
     threads: HashMap<String, Vec<i32>>,
     dest_functions: Vec<String>,
     buffer_sinks: HashMap<String, BufferSink>,
+    leak_functions: Vec<String>,
 }
 
 impl ApiFile {
@@ -131,6 +132,7 @@ impl ApiFile {
         self.threads.extend(other.threads);
         self.dest_functions.extend(other.dest_functions);
         self.buffer_sinks.extend(other.buffer_sinks);
+        self.leak_functions.extend(other.leak_functions);
     }
 }
 
@@ -174,6 +176,9 @@ pub struct Catalog {
     pub threads: HashMap<String, Option<Vec<usize>>>,
     pub dest_functions: HashSet<String>,
     pub buffer_sinks: HashMap<String, BufferSink>,
+    /// Calls that leak their argument for the rest of the process (`Box::leak`,
+    /// `mem::forget`): what it holds, and what is later stored into it, outlives the request.
+    pub leak_functions: HashSet<String>,
     pub macros: MacroTable,
 }
 
@@ -227,6 +232,7 @@ impl Catalog {
                 .collect(),
             dest_functions: set(api.dest_functions),
             buffer_sinks: api.buffer_sinks,
+            leak_functions: set(api.leak_functions),
             macros,
         }
     }

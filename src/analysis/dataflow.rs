@@ -940,6 +940,14 @@ impl<'a> FnAnalysis<'a> {
                                 });
                             }
                             Dest::Tracked(p.child(Seg::Arrow(name.clone())))
+                        } else if let Some(t) = st.places.get(&p).and_then(|v| v.addr.clone())
+                            && t.long_lived
+                        {
+                            // `leaked.f = v` through a reference to a leaked object.
+                            let mut t = (*t).clone();
+                            t.describe = format!("the field `{name}` of {}", t.describe);
+                            t.ty = TypeRef::default();
+                            Dest::Static(t)
                         } else {
                             Dest::Tracked(p.child(Seg::Field(name.clone())))
                         }
@@ -1841,6 +1849,25 @@ impl<'a> FnAnalysis<'a> {
         if let Some(threads) = catalog.threads.get(name) {
             self.handoff(e.span, name, threads.as_deref(), args, &arg_vs, st);
             return Value::default();
+        }
+        if catalog.leak_functions.contains(name) {
+            // `Box::leak(b)`, `mem::forget(b)`: the object lives for the rest of the process.
+            let leaked = StaticTarget {
+                describe: format!("an object leaked by `{name}`, which is never freed"),
+                storage: Storage::Automatic,
+                decl: None,
+                ty: TypeRef::default(),
+                long_lived: true,
+            };
+            let mut held = Value::default();
+            for (a, v) in args.iter().zip(&arg_vs) {
+                held.absorb(self.reach(a, v, st));
+            }
+            self.report_store(leaked.clone(), &held, e.span);
+            return Value {
+                facts: Vec::new(),
+                addr: Some(Rc::new(leaked)),
+            };
         }
         if let Some(&i) = catalog.free_functions.get(name)
             && let Some(v) = arg_vs.get(i)

@@ -2983,9 +2983,25 @@ impl FnBuilder<'_> {
             ("slice_from_raw_parts" | "slice_from_raw_parts_mut", 2) => {
                 return self.view(args, sp);
             }
-            ("drop" | "forget", 1) if qual.is_empty() || qlast == "mem" => {
+            ("drop", 1) if qual.is_empty() || qlast == "mem" => {
                 let args = self.exprs(args);
                 return Expr::new(ExprKind::Opaque(args), sp);
+            }
+            ("new", 1) if matches!(qlast, "Box" | "Rc" | "Arc") => {
+                // A smart pointer owning its argument: it holds what the argument holds.
+                let args = self.exprs(args);
+                return Expr::new(
+                    ExprKind::Construct {
+                        ty: TypeRef {
+                            name: qlast.to_owned(),
+                            ..TypeRef::default()
+                        },
+                        args,
+                        placement: Vec::new(),
+                        heap: false,
+                    },
+                    sp,
+                );
             }
             ("scope", 1)
                 if matches!(qlast, "" | "thread" | "rayon" | "crossbeam")
