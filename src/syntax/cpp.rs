@@ -14,12 +14,17 @@ use crate::ir::*;
 use crate::syntax::preprocess::{ControlMacro, Jump, MacroTable};
 
 /// How deep the lowering recurses (items, statements and expressions together, one counter for
-/// the whole file): deeper code is opaque. This bounds the stack of the lowering and the depth of
-/// the IR the analysis recurses over. Measured in a debug build, a level costs up to ~8 KiB of
-/// stack in the lowering and ~5 KiB in the analysis, so 160 levels fit the 2 MiB stacks of
-/// rayon's worker threads with room to spare (`tests/robustness.rs` nests 100,000 levels of each
-/// construct). `else if` and `#elif` chains are lowered iteratively and cost one level in all.
+/// the whole file): deeper code is opaque. This bounds the lowering's stack: measured in a debug
+/// build, a level costs up to ~8 KiB, so 160 levels (1.3 MiB) fit the 2 MiB stacks of rayon's
+/// worker threads. `else if` and `#elif` chains are lowered iteratively and cost one level in
+/// all. `tests/robustness.rs` nests 100,000 levels of each construct on 2 MiB stacks.
 pub const MAX_DEPTH: u32 = 160;
+
+/// How deep expressions nest (across lambdas too): a deeper sub-expression is opaque. This bounds
+/// the depth of the IR's expression trees, which the analysis recurses over: measured in a debug
+/// build, a level of a call costs the analysis ~14 KiB of stack, so 64 levels take 0.9 MiB.
+/// Statements and items add no IR depth (they become control-flow graphs).
+pub const MAX_EXPR_DEPTH: u32 = 64;
 
 /// How deep template arguments of a type are read: `A<B<C<...>>>`.
 const MAX_TYPE_DEPTH: u32 = 16;
@@ -31,6 +36,7 @@ pub fn lower(tree: &Tree, src: &str, macros: &MacroTable) -> Module {
         module: Module::default(),
         class_stack: Vec::new(),
         depth: 0,
+        expr_depth: 0,
     };
     lw.items(tree.root_node());
     lw.module
@@ -44,6 +50,8 @@ struct Lowerer<'a> {
     /// Classes whose bodies we are in (for inline method definitions).
     class_stack: Vec<String>,
     depth: u32,
+    /// Nesting of the expression being lowered; see `MAX_EXPR_DEPTH`.
+    expr_depth: u32,
 }
 
 fn span(n: Node) -> Span {
@@ -1544,11 +1552,13 @@ fn is_statement_kind(k: &str) -> bool {
 
 impl FnBuilder<'_, '_> {
     fn expr(&mut self, n: Node) -> Expr {
-        if self.lw.depth > MAX_DEPTH {
+        if self.lw.depth > MAX_DEPTH || self.lw.expr_depth > MAX_EXPR_DEPTH {
             return Expr::opaque(span(n));
         }
         self.lw.depth += 1;
+        self.lw.expr_depth += 1;
         let e = self.expr_inner(n);
+        self.lw.expr_depth -= 1;
         self.lw.depth -= 1;
         e
     }
