@@ -1697,7 +1697,8 @@ impl<'a> FnAnalysis<'a> {
         let callees = match self.callee_cache.get(&e.span) {
             Some(c) => c.clone(),
             None => {
-                let c = self.resolve_call(callee, args.len());
+                let mut c = self.resolve_call(callee, args.len());
+                c.retain(|f| self.arguments_fit(*f, args));
                 self.callee_cache.insert(e.span, c.clone());
                 c
             }
@@ -1960,6 +1961,35 @@ impl<'a> FnAnalysis<'a> {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// Do the arguments' known types fit the candidate's declared parameter types? A class or
+    /// interface pointer passed where another, unrelated one is declared (`IHttpContext*` for an
+    /// `IHttpServer*`) means the candidate is another function of the same name (an overload,
+    /// or another project's class in the same run).
+    fn arguments_fit(&self, f: FnRef, args: &[Expr]) -> bool {
+        let callee = self.index.function(f);
+        args.iter().enumerate().all(|(i, a)| {
+            let Some(param) = callee.locals.get(i).filter(|l| l.is_param) else {
+                return true;
+            };
+            let p = self.index.effective(&param.ty);
+            let t = self.index.effective(&self.type_of(a));
+            let class_like = |n: &str| {
+                !n.is_empty()
+                    && !self.index.catalog.scalar_types.contains(n)
+                    && !matches!(n, "void" | "VOID" | "auto" | "T")
+            };
+            if p.pointers == 0 || t.pointers == 0 || !class_like(&p.name) || !class_like(&t.name) {
+                return true;
+            }
+            p.name == t.name
+                || self.index.is_subclass(&t.name, &p.name)
+                || self.index.is_subclass(&p.name, &t.name)
+                || !(self.index.catalog.request_object_types.contains(&p.name)
+                    || self.index.is_class(&p.name)
+                    || looks_like_iis_interface(&p.name))
+        })
     }
 
     /// The constructors of `ty` the run defines.
