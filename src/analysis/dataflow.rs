@@ -56,6 +56,9 @@ pub struct Fact {
     /// The value is an object that holds the request-scoped value in a member (built by a
     /// constructor that keeps its parameter): storing it makes the member outlive the request.
     pub held: bool,
+    /// In a summary's returns: an allocation returned without a NULL check, so the caller's
+    /// call is the allocation (a wrapper around `AllocateRequestMemory`).
+    pub fresh: bool,
 }
 
 impl Fact {
@@ -69,6 +72,7 @@ impl Fact {
             ctx: None,
             param: None,
             held: false,
+            fresh: false,
         }
     }
 
@@ -625,7 +629,11 @@ impl<'a> FnAnalysis<'a> {
                     self.consume(&val);
                     for f in val.facts.iter().filter(|f| f.kind.is_tracked()) {
                         if !self.summary.returns.iter().any(|g| g.same(f)) {
-                            self.summary.returns.push(f.clone());
+                            let mut f = f.clone();
+                            f.fresh = f.kind == Kind::RequestMemory
+                                && f.param.is_none()
+                                && st.unchecked.contains(&f.origin);
+                            self.summary.returns.push(f);
                         }
                     }
                 }
@@ -2099,6 +2107,16 @@ impl<'a> FnAnalysis<'a> {
                 }
             }
             for rf in &sum.returns {
+                if rf.fresh {
+                    // A wrapper that returns a fresh allocation unchecked: this call allocates.
+                    let f = Fact::new(Kind::RequestMemory, self.file, call, fname.as_str());
+                    if !self.allocs.iter().any(|a| a.0 == call) {
+                        self.allocs.push((call, f.api.clone(), self.cur_block));
+                    }
+                    st.unchecked.insert(call);
+                    result.absorb(Value::of(f));
+                    continue;
+                }
                 let facts = self.at_call(rf, call, &fname, callee, arg_vs);
                 result.absorb(Value { facts, addr: None });
             }
@@ -2351,6 +2369,11 @@ impl<'a> FnAnalysis<'a> {
 
     /// A value handed to another thread at `file:span` (here, or inside a helper called here).
     fn handoff_of(&mut self, file: FileId, span: Span, sink: &str, fact: Fact) {
+        if fact.param.is_some() && self.is_notification() {
+            // A notification judges its own hand-offs (its context parameter is a request
+            // object by type); its callers do not.
+            return;
+        }
         if fact.param.is_some() {
             // Whether the caller pends is the caller's to judge.
             if !self
@@ -2449,6 +2472,13 @@ impl<'a> FnAnalysis<'a> {
     }
 
     // ------------------------------------------------------------ after the dataflow
+
+    fn is_notification(&self) -> bool {
+        matches!(
+            self.func.ret.name.as_str(),
+            "REQUEST_NOTIFICATION_STATUS" | "GLOBAL_NOTIFICATION_STATUS"
+        )
+    }
 
     /// Thread hand-offs: allowed in a request notification that returns
     /// `RQ_NOTIFICATION_PENDING` on every path after a successful hand-off.
