@@ -11,6 +11,7 @@ use tree_sitter::{Node, Tree};
 
 use crate::diagnostic::Span;
 use crate::ir::*;
+use crate::syntax::cfg::CfgBuilder;
 use crate::syntax::preprocess::{ControlMacro, Jump, MacroTable};
 
 /// How deep the lowering recurses (items, statements and expressions together, one counter for
@@ -554,9 +555,8 @@ struct FnBuilder<'l, 'a> {
     locals: Vec<Local>,
     params: u32,
     scopes: Scopes,
-    blocks: Vec<Block>,
-    /// The block being filled; `None` after a jump (code there is unreachable).
-    cur: Option<BlockId>,
+    /// The CFG under construction.
+    cfg: CfgBuilder,
     /// (continue target, break target) of the enclosing loops; switches push (None, break).
     jumps: Vec<(Option<BlockId>, BlockId)>,
     labels: HashMap<String, BlockId>,
@@ -564,7 +564,6 @@ struct FnBuilder<'l, 'a> {
     defined_labels: Vec<BlockId>,
     /// Blocks started by `case`/`default` labels (with "is default"), innermost switch last.
     case_blocks: Vec<(BlockId, bool)>,
-    loops: Vec<Loop>,
     lambdas: Vec<Function>,
 }
 
@@ -614,9 +613,6 @@ impl Scopes {
     }
 }
 
-const ENTRY: BlockId = 0;
-const EXIT: BlockId = 1;
-
 impl<'l, 'a> FnBuilder<'l, 'a> {
     fn new(lw: &'l mut Lowerer<'a>) -> Self {
         FnBuilder {
@@ -624,28 +620,23 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             locals: Vec::new(),
             params: 0,
             scopes: Scopes::new(),
-            blocks: vec![Block::default(), Block::default()],
-            cur: Some(ENTRY),
+            cfg: CfgBuilder::default(),
             jumps: Vec::new(),
             labels: HashMap::new(),
             defined_labels: Vec::new(),
             case_blocks: Vec::new(),
-            loops: Vec::new(),
             lambdas: Vec::new(),
         }
     }
 
     fn finish(
-        mut self,
+        self,
         name: String,
         class: Option<String>,
         span: Span,
         name_span: Span,
         ret: TypeRef,
     ) -> Function {
-        if let Some(c) = self.cur {
-            self.blocks[c as usize].term = Terminator::Goto(EXIT);
-        }
         Function {
             name,
             class,
@@ -654,54 +645,13 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             ret,
             params: self.params,
             locals: self.locals,
-            body: Cfg {
-                blocks: self.blocks,
-                exit: EXIT,
-                loops: self.loops,
-            },
+            body: self.cfg.finish(),
             lambdas: self.lambdas,
         }
     }
 
     fn text(&self, n: Node) -> &'a str {
         self.lw.text(n)
-    }
-
-    fn new_block(&mut self) -> BlockId {
-        self.blocks.push(Block::default());
-        (self.blocks.len() - 1) as BlockId
-    }
-
-    /// The current block, reopening a fresh (unreachable) one after a jump.
-    fn cur(&mut self) -> BlockId {
-        match self.cur {
-            Some(b) => b,
-            None => {
-                let b = self.new_block();
-                self.cur = Some(b);
-                b
-            }
-        }
-    }
-
-    fn push(&mut self, s: Stmt) {
-        let b = self.cur();
-        self.blocks[b as usize].stmts.push(s);
-    }
-
-    /// End the current block with `t`; no block is current afterwards.
-    fn terminate(&mut self, t: Terminator) {
-        let b = self.cur();
-        self.blocks[b as usize].term = t;
-        self.cur = None;
-    }
-
-    /// Jump from the current block (if reachable) to `target` and continue in `target`.
-    fn goto_and_enter(&mut self, target: BlockId) {
-        if self.cur.is_some() {
-            self.terminate(Terminator::Goto(target));
-        }
-        self.cur = Some(target);
     }
 
     fn lookup(&self, name: &str) -> Option<LocalId> {
@@ -782,7 +732,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
                     .unwrap_or_else(|| Expr::opaque(span(*args))),
                 _ => Expr::new(ExprKind::InitList(values), span(*args)),
             };
-            self.push(Stmt::Expr(Expr::new(
+            self.cfg.push(Stmt::Expr(Expr::new(
                 ExprKind::Assign {
                     lhs: Box::new(target),
                     rhs: Box::new(rhs),
@@ -823,7 +773,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
                         continue;
                     }
                     let e = self.expr(c);
-                    self.push(Stmt::Expr(e));
+                    self.cfg.push(Stmt::Expr(e));
                 }
             }
             "declaration" => self.local_declaration(n),
@@ -836,12 +786,12 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             "case_statement" => self.case_stmt(n),
             "break_statement" => {
                 if let Some(&(_, brk)) = self.jumps.last() {
-                    self.terminate(Terminator::Goto(brk));
+                    self.cfg.terminate(Terminator::Goto(brk));
                 }
             }
             "continue_statement" => {
                 if let Some(cont) = self.jumps.iter().rev().find_map(|(c, _)| *c) {
-                    self.terminate(Terminator::Goto(cont));
+                    self.cfg.terminate(Terminator::Goto(cont));
                 }
             }
             "return_statement" | "co_return_statement" => {
@@ -849,7 +799,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
                     .into_iter()
                     .find(|c| c.kind() != "comment")
                     .map(|c| self.expr(c));
-                self.terminate(Terminator::Return {
+                self.cfg.terminate(Terminator::Return {
                     value,
                     span: span(n),
                 });
@@ -857,21 +807,21 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             "throw_statement" => {
                 for c in named_children(n) {
                     let e = self.expr(c);
-                    self.push(Stmt::Expr(e));
+                    self.cfg.push(Stmt::Expr(e));
                 }
-                self.terminate(Terminator::Exit);
+                self.cfg.terminate(Terminator::Exit);
             }
             "goto_statement" => {
                 if let Some(l) = n.child_by_field_name("label") {
                     let target = self.label_block(self.text(l).to_owned());
-                    self.terminate(Terminator::Goto(target));
+                    self.cfg.terminate(Terminator::Goto(target));
                 }
             }
             "labeled_statement" => {
                 if let Some(l) = n.child_by_field_name("label") {
                     let target = self.label_block(self.text(l).to_owned());
                     self.defined_labels.push(target);
-                    self.goto_and_enter(target);
+                    self.cfg.goto_and_enter(target);
                 }
                 for c in named_children(n) {
                     if c.kind() != "statement_identifier" {
@@ -917,7 +867,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
                 // An expression where a statement was expected (error recovery), or something
                 // we do not model: evaluate it for its effects.
                 let e = self.expr(n);
-                self.push(Stmt::Expr(e));
+                self.cfg.push(Stmt::Expr(e));
             }
         }
     }
@@ -928,17 +878,17 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         let mut joins = Vec::new();
         loop {
             let alternative = n.child_by_field_name("alternative");
-            let join = self.new_block();
+            let join = self.cfg.new_block();
             joins.push(join);
-            let then_b = self.new_block();
-            let else_b = self.new_block();
+            let then_b = self.cfg.new_block();
+            let else_b = self.cfg.new_block();
             let cond = Expr::opaque(span(n));
-            self.terminate(Terminator::Branch {
+            self.cfg.terminate(Terminator::Branch {
                 cond,
                 then: then_b,
                 else_: else_b,
             });
-            self.cur = Some(then_b);
+            self.cfg.cur = Some(then_b);
             for c in named_children(n) {
                 if Some(c) == alternative || n.child_by_field_name("condition") == Some(c) {
                     continue;
@@ -948,8 +898,8 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
                 }
                 self.stmt(c);
             }
-            self.goto_and_enter(join);
-            self.cur = Some(else_b);
+            self.cfg.goto_and_enter(join);
+            self.cfg.cur = Some(else_b);
             match alternative {
                 Some(a) if matches!(a.kind(), "preproc_elif" | "preproc_elifdef") => {
                     self.lw.note_errors(a);
@@ -963,7 +913,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             }
         }
         for join in joins.into_iter().rev() {
-            self.goto_and_enter(join);
+            self.cfg.goto_and_enter(join);
         }
     }
 
@@ -976,7 +926,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
                 | "comment" | "number_literal" | "string_literal" => {}
                 _ => {
                     let e = self.expr(c);
-                    self.push(Stmt::Expr(e));
+                    self.cfg.push(Stmt::Expr(e));
                 }
             }
         }
@@ -1020,35 +970,35 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         } else {
             (Expr::new(ExprKind::Opaque(args), sp), Vec::new())
         };
-        let jump_b = self.new_block();
-        let next = self.new_block();
-        self.terminate(Terminator::Branch {
+        let jump_b = self.cfg.new_block();
+        let next = self.cfg.new_block();
+        self.cfg.terminate(Terminator::Branch {
             cond,
             then: jump_b,
             else_: next,
         });
-        self.cur = Some(jump_b);
+        self.cfg.cur = Some(jump_b);
         for r in rest {
-            self.push(Stmt::Expr(r));
+            self.cfg.push(Stmt::Expr(r));
         }
         match &m.jump {
             Jump::Goto(label) => {
                 let target = self.label_block(label.clone());
-                self.terminate(Terminator::Goto(target));
+                self.cfg.terminate(Terminator::Goto(target));
             }
-            Jump::Return => self.terminate(Terminator::Return {
+            Jump::Return => self.cfg.terminate(Terminator::Return {
                 value: Some(Expr::opaque(sp)),
                 span: sp,
             }),
         }
-        self.cur = Some(next);
+        self.cfg.cur = Some(next);
     }
 
     fn label_block(&mut self, name: String) -> BlockId {
         if let Some(b) = self.labels.get(&name) {
             return *b;
         }
-        let b = self.new_block();
+        let b = self.cfg.new_block();
         self.labels.insert(name, b);
         b
     }
@@ -1111,7 +1061,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             }
             let name = self.text(name_node).to_owned();
             let id = self.declare(name, ty, storage, span(name_node), false);
-            self.push(Stmt::Decl {
+            self.cfg.push(Stmt::Decl {
                 local: id,
                 init,
                 span: span(d),
@@ -1201,21 +1151,21 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         loop {
             self.scopes.push();
             let cond = self.condition(n.child_by_field_name("condition"));
-            let then_b = self.new_block();
-            let else_b = self.new_block();
-            let join = self.new_block();
+            let then_b = self.cfg.new_block();
+            let else_b = self.cfg.new_block();
+            let join = self.cfg.new_block();
             joins.push(join);
-            self.terminate(Terminator::Branch {
+            self.cfg.terminate(Terminator::Branch {
                 cond,
                 then: then_b,
                 else_: else_b,
             });
-            self.cur = Some(then_b);
+            self.cfg.cur = Some(then_b);
             if let Some(c) = n.child_by_field_name("consequence") {
                 self.stmt(c);
             }
-            self.goto_and_enter(join);
-            self.cur = Some(else_b);
+            self.cfg.goto_and_enter(join);
+            self.cfg.cur = Some(else_b);
             let Some(a) = n.child_by_field_name("alternative") else {
                 break;
             };
@@ -1237,7 +1187,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             }
         }
         for join in joins.into_iter().rev() {
-            self.goto_and_enter(join);
+            self.cfg.goto_and_enter(join);
             self.scopes.pop();
         }
     }
@@ -1250,13 +1200,13 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         let pending_label =
             |b: &BlockId| self.labels.values().any(|l| l == b) && !self.defined_labels.contains(b);
         blocks.extend(
-            (first..self.blocks.len())
+            (first..self.cfg.blocks.len())
                 .map(|b| b as BlockId)
                 .filter(|b| !pending_label(b)),
         );
         blocks.sort_unstable();
         blocks.dedup();
-        self.loops.push(Loop {
+        self.cfg.loops.push(Loop {
             head,
             blocks,
             has_condition,
@@ -1264,53 +1214,53 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
     }
 
     fn while_stmt(&mut self, n: Node) {
-        let head = self.new_block();
-        let body = self.new_block();
-        let after = self.new_block();
-        let first = self.blocks.len();
-        self.goto_and_enter(head);
+        let head = self.cfg.new_block();
+        let body = self.cfg.new_block();
+        let after = self.cfg.new_block();
+        let first = self.cfg.blocks.len();
+        self.cfg.goto_and_enter(head);
         self.scopes.push();
         let cond = self.condition(n.child_by_field_name("condition"));
-        self.terminate(Terminator::Branch {
+        self.cfg.terminate(Terminator::Branch {
             cond,
             then: body,
             else_: after,
         });
-        self.cur = Some(body);
+        self.cfg.cur = Some(body);
         self.jumps.push((Some(head), after));
         if let Some(b) = n.child_by_field_name("body") {
             self.stmt(b);
         }
         self.jumps.pop();
         self.scopes.pop();
-        self.goto_and_enter(head);
+        self.cfg.goto_and_enter(head);
         self.record_loop(head, &[body], first, true);
-        self.cur = Some(after);
+        self.cfg.cur = Some(after);
     }
 
     fn do_stmt(&mut self, n: Node) {
-        let body = self.new_block();
-        let cond_b = self.new_block();
-        let after = self.new_block();
-        let first = self.blocks.len();
-        self.goto_and_enter(body);
+        let body = self.cfg.new_block();
+        let cond_b = self.cfg.new_block();
+        let after = self.cfg.new_block();
+        let first = self.cfg.blocks.len();
+        self.cfg.goto_and_enter(body);
         self.jumps.push((Some(cond_b), after));
         if let Some(b) = n.child_by_field_name("body") {
             self.stmt(b);
         }
         self.jumps.pop();
-        self.goto_and_enter(cond_b);
+        self.cfg.goto_and_enter(cond_b);
         let cond = match n.child_by_field_name("condition") {
             Some(c) => self.expr(c),
             None => Expr::opaque(span(n)),
         };
-        self.terminate(Terminator::Branch {
+        self.cfg.terminate(Terminator::Branch {
             cond,
             then: body,
             else_: after,
         });
         self.record_loop(cond_b, &[body], first, true);
-        self.cur = Some(after);
+        self.cfg.cur = Some(after);
     }
 
     fn for_stmt(&mut self, n: Node) {
@@ -1320,41 +1270,41 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
                 self.local_declaration(init);
             } else {
                 let e = self.expr(init);
-                self.push(Stmt::Expr(e));
+                self.cfg.push(Stmt::Expr(e));
             }
         }
-        let head = self.new_block();
-        let body = self.new_block();
-        let step = self.new_block();
-        let after = self.new_block();
-        let first = self.blocks.len();
+        let head = self.cfg.new_block();
+        let body = self.cfg.new_block();
+        let step = self.cfg.new_block();
+        let after = self.cfg.new_block();
+        let first = self.cfg.blocks.len();
         let has_condition = n.child_by_field_name("condition").is_some();
-        self.goto_and_enter(head);
+        self.cfg.goto_and_enter(head);
         match n.child_by_field_name("condition") {
             Some(c) => {
                 let cond = self.expr(c);
-                self.terminate(Terminator::Branch {
+                self.cfg.terminate(Terminator::Branch {
                     cond,
                     then: body,
                     else_: after,
                 });
             }
-            None => self.terminate(Terminator::Goto(body)),
+            None => self.cfg.terminate(Terminator::Goto(body)),
         }
-        self.cur = Some(body);
+        self.cfg.cur = Some(body);
         self.jumps.push((Some(step), after));
         if let Some(b) = n.child_by_field_name("body") {
             self.stmt(b);
         }
         self.jumps.pop();
-        self.goto_and_enter(step);
+        self.cfg.goto_and_enter(step);
         if let Some(u) = n.child_by_field_name("update") {
             let e = self.expr(u);
-            self.push(Stmt::Expr(e));
+            self.cfg.push(Stmt::Expr(e));
         }
-        self.terminate(Terminator::Goto(head));
+        self.cfg.terminate(Terminator::Goto(head));
         self.record_loop(head, &[body, step], first, has_condition);
-        self.cur = Some(after);
+        self.cfg.cur = Some(after);
         self.scopes.pop();
     }
 
@@ -1364,24 +1314,24 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             Some(r) => self.expr(r),
             None => Expr::opaque(span(n)),
         };
-        let head = self.new_block();
-        let body = self.new_block();
-        let after = self.new_block();
-        let first = self.blocks.len();
-        self.goto_and_enter(head);
-        self.terminate(Terminator::Branch {
+        let head = self.cfg.new_block();
+        let body = self.cfg.new_block();
+        let after = self.cfg.new_block();
+        let first = self.cfg.blocks.len();
+        self.cfg.goto_and_enter(head);
+        self.cfg.terminate(Terminator::Branch {
             cond: Expr::opaque(span(n)),
             then: body,
             else_: after,
         });
-        self.cur = Some(body);
+        self.cfg.cur = Some(body);
         if let Some(d) = n.child_by_field_name("declarator") {
             let info = self.lw.declarator_info(d);
             let ty = self.lw.type_ref(n.child_by_field_name("type"), &info);
             if let Some(name_node) = info.name {
                 let name = self.text(name_node).to_owned();
                 let id = self.declare(name, ty, Storage::Automatic, span(name_node), false);
-                self.push(Stmt::Decl {
+                self.cfg.push(Stmt::Decl {
                     local: id,
                     init: Some(range),
                     span: span(d),
@@ -1393,18 +1343,18 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             self.stmt(b);
         }
         self.jumps.pop();
-        self.goto_and_enter(head);
+        self.cfg.goto_and_enter(head);
         self.record_loop(head, &[body], first, false);
-        self.cur = Some(after);
+        self.cfg.cur = Some(after);
         self.scopes.pop();
     }
 
     fn switch_stmt(&mut self, n: Node) {
         self.scopes.push();
         let value = self.condition(n.child_by_field_name("condition"));
-        let dispatch = self.cur();
-        self.cur = None;
-        let after = self.new_block();
+        let dispatch = self.cfg.cur();
+        self.cfg.cur = None;
+        let after = self.cfg.new_block();
         self.jumps.push((None, after));
         let mark = self.case_blocks.len();
         if let Some(body) = n.child_by_field_name("body") {
@@ -1417,16 +1367,16 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         if !cases.iter().any(|(_, d)| *d) {
             targets.push(after);
         }
-        self.blocks[dispatch as usize].term = Terminator::Switch { value, targets };
-        self.goto_and_enter(after);
+        self.cfg.blocks[dispatch as usize].term = Terminator::Switch { value, targets };
+        self.cfg.goto_and_enter(after);
         self.scopes.pop();
     }
 
     fn case_stmt(&mut self, n: Node) {
-        let b = self.new_block();
+        let b = self.cfg.new_block();
         let is_default = n.child_by_field_name("value").is_none();
         self.case_blocks.push((b, is_default));
-        self.goto_and_enter(b); // fall-through from the previous case
+        self.cfg.goto_and_enter(b); // fall-through from the previous case
         for c in named_children(n) {
             if Some(c) == n.child_by_field_name("value") {
                 continue;
@@ -1437,24 +1387,24 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
 
     fn try_stmt(&mut self, n: Node) {
         // A handler may start from the state before the body or after it.
-        let before = self.cur();
-        let body_b = self.new_block();
-        let after = self.new_block();
-        self.cur = Some(body_b);
+        let before = self.cfg.cur();
+        let body_b = self.cfg.new_block();
+        let after = self.cfg.new_block();
+        self.cfg.cur = Some(body_b);
         if let Some(b) = n.child_by_field_name("body") {
             self.stmt(b);
         }
-        let body_end = self.cur;
+        let body_end = self.cfg.cur;
         let mut targets = vec![body_b];
         let mut handlers = Vec::new();
         for c in named_children(n) {
             if c.kind() != "catch_clause" {
                 continue;
             }
-            let h = self.new_block();
+            let h = self.cfg.new_block();
             targets.push(h);
             handlers.push(h);
-            self.cur = Some(h);
+            self.cfg.cur = Some(h);
             self.scopes.push();
             if let Some(p) = c.child_by_field_name("parameters") {
                 self.params_as_locals(p);
@@ -1463,22 +1413,22 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
                 self.stmt(b);
             }
             self.scopes.pop();
-            self.goto_and_enter(after);
-            self.cur = None;
+            self.cfg.goto_and_enter(after);
+            self.cfg.cur = None;
         }
-        self.blocks[before as usize].term = Terminator::Switch {
+        self.cfg.blocks[before as usize].term = Terminator::Switch {
             value: Expr::opaque(span(n)),
             targets,
         };
         if let Some(end) = body_end {
             let mut t = vec![after];
             t.extend(handlers);
-            self.blocks[end as usize].term = Terminator::Switch {
+            self.cfg.blocks[end as usize].term = Terminator::Switch {
                 value: Expr::opaque(span(n)),
                 targets: t,
             };
         }
-        self.cur = Some(after);
+        self.cfg.cur = Some(after);
     }
 
     fn params_as_locals(&mut self, list: Node) {
@@ -1492,14 +1442,14 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
     }
 
     fn seh_try(&mut self, n: Node) {
-        let before = self.cur();
-        let body_b = self.new_block();
-        let after = self.new_block();
-        self.cur = Some(body_b);
+        let before = self.cfg.cur();
+        let body_b = self.cfg.new_block();
+        let after = self.cfg.new_block();
+        self.cfg.cur = Some(body_b);
         if let Some(b) = n.child_by_field_name("body") {
             self.stmt(b);
         }
-        let body_end = self.cur.take();
+        let body_end = self.cfg.cur.take();
         let mut targets = vec![body_b];
         let mut end_targets = vec![after];
         for c in named_children(n) {
@@ -1508,31 +1458,31 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
                 "seh_finally_clause" => true,
                 _ => continue,
             };
-            let h = self.new_block();
+            let h = self.cfg.new_block();
             if is_finally {
                 end_targets = vec![h]; // runs after the body
             } else {
                 targets.push(h);
                 end_targets.push(h);
             }
-            self.cur = Some(h);
+            self.cfg.cur = Some(h);
             if let Some(b) = c.child_by_field_name("body") {
                 self.stmt(b);
             }
-            self.goto_and_enter(after);
-            self.cur = None;
+            self.cfg.goto_and_enter(after);
+            self.cfg.cur = None;
         }
-        self.blocks[before as usize].term = Terminator::Switch {
+        self.cfg.blocks[before as usize].term = Terminator::Switch {
             value: Expr::opaque(span(n)),
             targets,
         };
         if let Some(end) = body_end {
-            self.blocks[end as usize].term = Terminator::Switch {
+            self.cfg.blocks[end as usize].term = Terminator::Switch {
                 value: Expr::opaque(span(n)),
                 targets: end_targets,
             };
         }
-        self.cur = Some(after);
+        self.cfg.cur = Some(after);
     }
 }
 

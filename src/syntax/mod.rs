@@ -1,5 +1,6 @@
 //! Parsing: the only layer that knows tree-sitter. Source text in, `ir::Module` out.
 
+pub mod cfg;
 pub mod cpp;
 pub mod preprocess;
 pub mod rust;

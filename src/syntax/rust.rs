@@ -40,6 +40,7 @@ use tree_sitter::{Node, Tree};
 use crate::catalog::Catalog;
 use crate::diagnostic::Span;
 use crate::ir::*;
+use crate::syntax::cfg::{CfgBuilder, EXIT};
 
 const MAX_DEPTH: u32 = 200;
 /// What a closure body or a macro's token tree parsed again costs in `MAX_DEPTH` units: their
@@ -846,12 +847,10 @@ struct FnBuilder<'l> {
     locals: Vec<Local>,
     params: u32,
     scopes: Vec<Vec<(String, Bind)>>,
-    blocks: Vec<Block>,
-    /// The block being filled; `None` after a jump (code there is unreachable).
-    cur: Option<BlockId>,
+    /// The CFG under construction.
+    cfg: CfgBuilder,
     jumps: Vec<JumpTarget>,
     rets: Vec<InlineRet>,
-    loops: Vec<Loop>,
     lambdas: Vec<Function>,
     depth: u32,
     /// For a closure: the names of the enclosing functions' locals, which it may capture.
@@ -859,9 +858,6 @@ struct FnBuilder<'l> {
     /// Parameters of `thread::scope` closures: what they spawn is joined before the scope ends.
     scope_handles: Vec<String>,
 }
-
-const ENTRY: BlockId = 0;
-const EXIT: BlockId = 1;
 
 impl<'l> FnBuilder<'l> {
     fn new(lw: &'l mut Lowerer, outer: Rc<HashSet<String>>) -> Self {
@@ -871,11 +867,9 @@ impl<'l> FnBuilder<'l> {
             locals: Vec::new(),
             params: 0,
             scopes: vec![Vec::new()],
-            blocks: vec![Block::default(), Block::default()],
-            cur: Some(ENTRY),
+            cfg: CfgBuilder::default(),
             jumps: Vec::new(),
             rets: Vec::new(),
-            loops: Vec::new(),
             lambdas: Vec::new(),
             depth,
             outer,
@@ -884,16 +878,13 @@ impl<'l> FnBuilder<'l> {
     }
 
     fn finish(
-        mut self,
+        self,
         name: String,
         class: Option<String>,
         span: Span,
         name_span: Span,
         ret: TypeRef,
     ) -> Function {
-        if let Some(c) = self.cur {
-            self.blocks[c as usize].term = Terminator::Goto(EXIT);
-        }
         Function {
             name,
             class,
@@ -902,11 +893,7 @@ impl<'l> FnBuilder<'l> {
             ret,
             params: self.params,
             locals: self.locals,
-            body: Cfg {
-                blocks: self.blocks,
-                exit: EXIT,
-                loops: self.loops,
-            },
+            body: self.cfg.finish(),
             lambdas: self.lambdas,
         }
     }
@@ -917,40 +904,6 @@ impl<'l> FnBuilder<'l> {
 
     fn text(&self, n: Node) -> String {
         self.lw.text(n).to_owned()
-    }
-
-    fn new_block(&mut self) -> BlockId {
-        self.blocks.push(Block::default());
-        (self.blocks.len() - 1) as BlockId
-    }
-
-    fn cur(&mut self) -> BlockId {
-        match self.cur {
-            Some(b) => b,
-            None => {
-                let b = self.new_block();
-                self.cur = Some(b);
-                b
-            }
-        }
-    }
-
-    fn push(&mut self, s: Stmt) {
-        let b = self.cur();
-        self.blocks[b as usize].stmts.push(s);
-    }
-
-    fn terminate(&mut self, t: Terminator) {
-        let b = self.cur();
-        self.blocks[b as usize].term = t;
-        self.cur = None;
-    }
-
-    fn goto_and_enter(&mut self, target: BlockId) {
-        if self.cur.is_some() {
-            self.terminate(Terminator::Goto(target));
-        }
-        self.cur = Some(target);
     }
 
     fn lookup(&self, name: &str) -> Option<Bind> {
@@ -993,7 +946,7 @@ impl<'l> FnBuilder<'l> {
         let name = self.text(name_node);
         let nsp = self.span(name_node);
         let id = self.declare(name, TypeRef::default(), nsp, false);
-        self.push(Stmt::Decl {
+        self.cfg.push(Stmt::Decl {
             local: id,
             init,
             span: sp,
@@ -1008,7 +961,7 @@ impl<'l> FnBuilder<'l> {
         }
         let sp = e.span;
         let id = self.new_local(label.to_owned(), TypeRef::default(), sp, false);
-        self.push(Stmt::Decl {
+        self.cfg.push(Stmt::Decl {
             local: id,
             init: Some(e),
             span: sp,
@@ -1115,7 +1068,7 @@ impl<'l> FnBuilder<'l> {
             Some(label) => {
                 let temp = self.break_value(want, "<block>", self.span(n));
                 let want = temp.map_or(Want::Nothing, Want::Into);
-                let after = self.new_block();
+                let after = self.cfg.new_block();
                 self.jumps.push(JumpTarget {
                     label: Some(label),
                     cont: None,
@@ -1139,7 +1092,7 @@ impl<'l> FnBuilder<'l> {
         self.scopes.pop();
         if let Some(after) = after {
             self.jumps.pop();
-            self.goto_and_enter(after);
+            self.cfg.goto_and_enter(after);
             let sp = self.span(n);
             return self.result(outer_want, temp, sp);
         }
@@ -1268,7 +1221,7 @@ impl<'l> FnBuilder<'l> {
     fn local_static(&mut self, s: StaticVar) {
         let id = self.declare(s.name, s.ty, s.span, false);
         self.locals[id as usize].storage = s.storage;
-        self.push(Stmt::Decl {
+        self.cfg.push(Stmt::Decl {
             local: id,
             init: None,
             span: s.span,
@@ -1295,19 +1248,19 @@ impl<'l> FnBuilder<'l> {
                 None => Expr::opaque(sp),
             };
             if let Some(cond) = self.pattern_test(pat, v) {
-                let ok = self.new_block();
-                let els = self.new_block();
-                self.terminate(Terminator::Branch {
+                let ok = self.cfg.new_block();
+                let els = self.cfg.new_block();
+                self.cfg.terminate(Terminator::Branch {
                     cond,
                     then: ok,
                     else_: els,
                 });
-                self.cur = Some(els);
+                self.cfg.cur = Some(els);
                 self.block(alt, Want::Nothing);
-                if self.cur.is_some() {
-                    self.terminate(Terminator::Exit);
+                if self.cfg.cur.is_some() {
+                    self.cfg.terminate(Terminator::Exit);
                 }
-                self.cur = Some(ok);
+                self.cfg.cur = Some(ok);
             }
             return;
         }
@@ -1316,7 +1269,7 @@ impl<'l> FnBuilder<'l> {
             let nsp = self.span(b);
             let Some(v) = value.map(peel_parens) else {
                 let id = self.declare(name, ty, nsp, false);
-                self.push(Stmt::Decl {
+                self.cfg.push(Stmt::Decl {
                     local: id,
                     init: None,
                     span: sp,
@@ -1326,7 +1279,7 @@ impl<'l> FnBuilder<'l> {
             if is_branching(v.kind()) {
                 // The branches assign the variable itself.
                 let id = self.new_local(name.clone(), ty, nsp, false);
-                self.push(Stmt::Decl {
+                self.cfg.push(Stmt::Decl {
                     local: id,
                     init: None,
                     span: sp,
@@ -1360,7 +1313,7 @@ impl<'l> FnBuilder<'l> {
                 self.infer_array(v)
             };
             let id = self.declare(name, ty, nsp, is_ref);
-            self.push(Stmt::Decl {
+            self.cfg.push(Stmt::Decl {
                 local: id,
                 init: Some(init),
                 span: sp,
@@ -1713,7 +1666,7 @@ impl<'l> FnBuilder<'l> {
                     .find(|j| j.is_loop && (label.is_none() || j.label == label))
                     .and_then(|j| j.cont);
                 if let Some(t) = target {
-                    self.terminate(Terminator::Goto(t));
+                    self.cfg.terminate(Terminator::Goto(t));
                 }
                 self.unit(want, n)
             }
@@ -1754,7 +1707,7 @@ impl<'l> FnBuilder<'l> {
 
     /// Leave the function with `value`.
     fn return_with(&mut self, value: Option<Expr>, span: Span) {
-        self.terminate(Terminator::Return { value, span });
+        self.cfg.terminate(Terminator::Return { value, span });
     }
 
     fn deliver(&mut self, e: Expr, want: Want) -> Option<Expr> {
@@ -1764,7 +1717,7 @@ impl<'l> FnBuilder<'l> {
                 if !matches!(&e.kind, ExprKind::Lit(_))
                     && !matches!(&e.kind, ExprKind::Opaque(v) if v.is_empty())
                 {
-                    self.push(Stmt::Expr(e));
+                    self.cfg.push(Stmt::Expr(e));
                 }
                 None
             }
@@ -1775,7 +1728,7 @@ impl<'l> FnBuilder<'l> {
             }
             Want::Into(id) => {
                 let sp = e.span;
-                self.push(Stmt::Expr(Expr::new(
+                self.cfg.push(Stmt::Expr(Expr::new(
                     ExprKind::Assign {
                         lhs: Box::new(Expr::new(ExprKind::Local(id), sp)),
                         rhs: Box::new(e),
@@ -1842,30 +1795,30 @@ impl<'l> FnBuilder<'l> {
             Some(c) => self.condition(c),
             None => None,
         };
-        let then_b = self.new_block();
-        let else_b = self.new_block();
-        let join = self.new_block();
+        let then_b = self.cfg.new_block();
+        let else_b = self.cfg.new_block();
+        let join = self.cfg.new_block();
         match cond {
-            Some(cond) => self.terminate(Terminator::Branch {
+            Some(cond) => self.cfg.terminate(Terminator::Branch {
                 cond,
                 then: then_b,
                 else_: else_b,
             }),
-            None => self.terminate(Terminator::Goto(then_b)),
+            None => self.cfg.terminate(Terminator::Goto(then_b)),
         }
-        self.cur = Some(then_b);
+        self.cfg.cur = Some(then_b);
         if let Some(c) = n.child_by_field_name("consequence") {
             self.value(c, want);
         }
-        self.goto_and_enter(join);
+        self.cfg.goto_and_enter(join);
         self.scopes.pop();
-        self.cur = Some(else_b);
+        self.cfg.cur = Some(else_b);
         if let Some(a) = n.child_by_field_name("alternative") {
             for c in named_children(a) {
                 self.value(c, want);
             }
         }
-        self.goto_and_enter(join);
+        self.cfg.goto_and_enter(join);
         self.result(outer_want, temp, sp)
     }
 
@@ -1878,7 +1831,7 @@ impl<'l> FnBuilder<'l> {
         let scrut = self.tempify(scrut, "<match>");
         let outer_want = want;
         let (want, temp) = self.materialize(want, "<match>", sp);
-        let join = self.new_block();
+        let join = self.cfg.new_block();
         let arms: Vec<Node> = n
             .child_by_field_name("body")
             .map(|b| {
@@ -1902,38 +1855,38 @@ impl<'l> FnBuilder<'l> {
                 // `_` is an anonymous node.
                 None => None,
             };
-            let arm_b = self.new_block();
-            let next = self.new_block();
+            let arm_b = self.cfg.new_block();
+            let next = self.cfg.new_block();
             match test {
-                Some(cond) => self.terminate(Terminator::Branch {
+                Some(cond) => self.cfg.terminate(Terminator::Branch {
                     cond,
                     then: arm_b,
                     else_: next,
                 }),
-                None => self.terminate(Terminator::Goto(arm_b)),
+                None => self.cfg.terminate(Terminator::Goto(arm_b)),
             }
-            self.cur = Some(arm_b);
+            self.cfg.cur = Some(arm_b);
             if let Some(g) = guard
                 && let Some(gc) = self.condition(g)
             {
-                let body_b = self.new_block();
-                self.terminate(Terminator::Branch {
+                let body_b = self.cfg.new_block();
+                self.cfg.terminate(Terminator::Branch {
                     cond: gc,
                     then: body_b,
                     else_: next,
                 });
-                self.cur = Some(body_b);
+                self.cfg.cur = Some(body_b);
             }
             if let Some(v) = arm.child_by_field_name("value") {
                 self.value(v, want);
             }
-            self.goto_and_enter(join);
+            self.cfg.goto_and_enter(join);
             self.scopes.pop();
-            self.cur = Some(next);
+            self.cfg.cur = Some(next);
         }
         // A match is exhaustive: no path falls through every arm.
-        self.terminate(Terminator::Exit);
-        self.cur = Some(join);
+        self.cfg.terminate(Terminator::Exit);
+        self.cfg.cur = Some(join);
         self.result(outer_want, temp, sp)
     }
 
@@ -1941,10 +1894,10 @@ impl<'l> FnBuilder<'l> {
     fn record_loop(&mut self, head: BlockId, parts: &[BlockId], first: usize, has_condition: bool) {
         let mut blocks = vec![head];
         blocks.extend_from_slice(parts);
-        blocks.extend((first..self.blocks.len()).map(|b| b as BlockId));
+        blocks.extend((first..self.cfg.blocks.len()).map(|b| b as BlockId));
         blocks.sort_unstable();
         blocks.dedup();
-        self.loops.push(Loop {
+        self.cfg.loops.push(Loop {
             head,
             blocks,
             has_condition,
@@ -1967,10 +1920,10 @@ impl<'l> FnBuilder<'l> {
         let body_node = n.child_by_field_name("body");
         match n.kind() {
             "loop_expression" => {
-                let head = self.new_block();
-                let after = self.new_block();
-                let first = self.blocks.len();
-                self.goto_and_enter(head);
+                let head = self.cfg.new_block();
+                let after = self.cfg.new_block();
+                let first = self.cfg.blocks.len();
+                self.cfg.goto_and_enter(head);
                 self.jumps.push(JumpTarget {
                     label,
                     cont: Some(head),
@@ -1982,29 +1935,29 @@ impl<'l> FnBuilder<'l> {
                     self.block(b, Want::Nothing);
                 }
                 self.jumps.pop();
-                self.goto_and_enter(head);
+                self.cfg.goto_and_enter(head);
                 self.record_loop(head, &[], first, false);
-                self.cur = Some(after);
+                self.cfg.cur = Some(after);
             }
             "while_expression" => {
-                let head = self.new_block();
-                let body = self.new_block();
-                let after = self.new_block();
-                let first = self.blocks.len();
-                self.goto_and_enter(head);
+                let head = self.cfg.new_block();
+                let body = self.cfg.new_block();
+                let after = self.cfg.new_block();
+                let first = self.cfg.blocks.len();
+                self.cfg.goto_and_enter(head);
                 let cond = match n.child_by_field_name("condition") {
                     Some(c) => self.condition(c),
                     None => None,
                 };
                 match cond {
-                    Some(cond) => self.terminate(Terminator::Branch {
+                    Some(cond) => self.cfg.terminate(Terminator::Branch {
                         cond,
                         then: body,
                         else_: after,
                     }),
-                    None => self.terminate(Terminator::Goto(body)),
+                    None => self.cfg.terminate(Terminator::Goto(body)),
                 }
-                self.cur = Some(body);
+                self.cfg.cur = Some(body);
                 self.jumps.push(JumpTarget {
                     label,
                     cont: Some(head),
@@ -2016,9 +1969,9 @@ impl<'l> FnBuilder<'l> {
                     self.block(b, Want::Nothing);
                 }
                 self.jumps.pop();
-                self.goto_and_enter(head);
+                self.cfg.goto_and_enter(head);
                 self.record_loop(head, &[body], first, true);
-                self.cur = Some(after);
+                self.cfg.cur = Some(after);
             }
             _ => self.for_expr(n, label),
         }
@@ -2033,10 +1986,10 @@ impl<'l> FnBuilder<'l> {
         let value = n.child_by_field_name("value").map(peel_parens);
         let range = value.filter(|v| v.kind() == "range_expression");
         let counter = pat.and_then(simple_binding);
-        let head = self.new_block();
-        let body = self.new_block();
-        let step = self.new_block();
-        let after = self.new_block();
+        let head = self.cfg.new_block();
+        let body = self.cfg.new_block();
+        let step = self.cfg.new_block();
+        let after = self.cfg.new_block();
         let mut has_condition = false;
         let mut iter = None;
         let mut bound_counter = None;
@@ -2069,21 +2022,21 @@ impl<'l> FnBuilder<'l> {
                 }
             }
         }
-        let first = self.blocks.len();
-        self.goto_and_enter(head);
+        let first = self.cfg.blocks.len();
+        self.cfg.goto_and_enter(head);
         match (&iter, has_condition) {
-            (Some(cond), true) => self.terminate(Terminator::Branch {
+            (Some(cond), true) => self.cfg.terminate(Terminator::Branch {
                 cond: cond.clone(),
                 then: body,
                 else_: after,
             }),
-            _ => self.terminate(Terminator::Branch {
+            _ => self.cfg.terminate(Terminator::Branch {
                 cond: Expr::opaque(sp),
                 then: body,
                 else_: after,
             }),
         }
-        self.cur = Some(body);
+        self.cfg.cur = Some(body);
         if !has_condition && let Some(p) = pat {
             let elem = iter.clone().unwrap_or_else(|| Expr::opaque(sp));
             self.bind_pattern(p, elem);
@@ -2099,17 +2052,17 @@ impl<'l> FnBuilder<'l> {
             self.block(b, Want::Nothing);
         }
         self.jumps.pop();
-        self.goto_and_enter(step);
+        self.cfg.goto_and_enter(step);
         if let Some(id) = bound_counter {
             let target = Expr::new(ExprKind::Local(id), sp);
-            self.push(Stmt::Expr(Expr::new(
+            self.cfg.push(Stmt::Expr(Expr::new(
                 ExprKind::IncDec(Box::new(target)),
                 sp,
             )));
         }
-        self.terminate(Terminator::Goto(head));
+        self.cfg.terminate(Terminator::Goto(head));
         self.record_loop(head, &[body, step], first, has_condition);
-        self.cur = Some(after);
+        self.cfg.cur = Some(after);
     }
 
     fn return_expr(&mut self, n: Node) {
@@ -2124,7 +2077,7 @@ impl<'l> FnBuilder<'l> {
                     None => self.value(v, Want::Nothing),
                 };
             }
-            self.terminate(Terminator::Goto(r.target));
+            self.cfg.terminate(Terminator::Goto(r.target));
             return;
         }
         let value = value.map(|v| self.expr(v));
@@ -2136,7 +2089,7 @@ impl<'l> FnBuilder<'l> {
         if let Some(r) = self.rets.last().cloned()
             && !r.is_fn
         {
-            self.terminate(Terminator::Goto(r.target));
+            self.cfg.terminate(Terminator::Goto(r.target));
             return;
         }
         self.return_with(Some(Expr::opaque(sp)), sp);
@@ -2165,7 +2118,7 @@ impl<'l> FnBuilder<'l> {
             };
         }
         if let Some((brk, _)) = target {
-            self.terminate(Terminator::Goto(brk));
+            self.cfg.terminate(Terminator::Goto(brk));
         }
     }
 
@@ -2177,16 +2130,16 @@ impl<'l> FnBuilder<'l> {
             None => Expr::opaque(sp),
         };
         let v = self.tempify(inner, "<?>");
-        let out = self.new_block();
-        let next = self.new_block();
-        self.terminate(Terminator::Branch {
+        let out = self.cfg.new_block();
+        let next = self.cfg.new_block();
+        self.cfg.terminate(Terminator::Branch {
             cond: null_test(v.clone(), BinOp::Eq, sp),
             then: out,
             else_: next,
         });
-        self.cur = Some(out);
+        self.cfg.cur = Some(out);
         self.early_return(sp);
-        self.cur = Some(next);
+        self.cfg.cur = Some(next);
         v
     }
 }
@@ -2763,16 +2716,16 @@ impl FnBuilder<'_> {
 
     /// `v.unwrap()`: the path goes on only when `v` is `Some`/`Ok` (tested as non-NULL).
     fn panic_unless_set(&mut self, v: Expr, sp: Span) {
-        let ok = self.new_block();
-        let panic = self.new_block();
-        self.terminate(Terminator::Branch {
+        let ok = self.cfg.new_block();
+        let panic = self.cfg.new_block();
+        self.cfg.terminate(Terminator::Branch {
             cond: null_test(v, BinOp::Eq, sp),
             then: panic,
             else_: ok,
         });
-        self.cur = Some(panic);
-        self.terminate(Terminator::Exit);
-        self.cur = Some(ok);
+        self.cfg.cur = Some(panic);
+        self.cfg.terminate(Terminator::Exit);
+        self.cfg.cur = Some(ok);
     }
 
     /// `let x = v.unwrap();` (or `expect`): `x` holds `v`, and the path goes on only when it
@@ -2799,7 +2752,7 @@ impl FnBuilder<'_> {
         }
         let init = self.expr(recv);
         let id = self.declare(name, ty, nsp, false);
-        self.push(Stmt::Decl {
+        self.cfg.push(Stmt::Decl {
             local: id,
             init: Some(init),
             span: sp,
@@ -2921,7 +2874,7 @@ impl FnBuilder<'_> {
         } else {
             self.materialize(want, "<closure>", sp)
         };
-        let join = self.new_block();
+        let join = self.cfg.new_block();
         self.rets.push(InlineRet {
             target: join,
             value: temp,
@@ -2932,14 +2885,14 @@ impl FnBuilder<'_> {
         if is_fn {
             // The closure's end is the function's; what follows the call is reached only when
             // the closure panicked.
-            if self.cur.is_some() {
-                self.terminate(Terminator::Goto(EXIT));
+            if self.cfg.cur.is_some() {
+                self.cfg.terminate(Terminator::Goto(EXIT));
             }
-            self.cur = Some(join);
+            self.cfg.cur = Some(join);
             self.scopes.pop();
             return None;
         }
-        self.goto_and_enter(join);
+        self.cfg.goto_and_enter(join);
         self.scopes.pop();
         match temp {
             Some(t) if matches!(want, Want::Value) => Some(Expr::new(ExprKind::Local(t), sp)),
@@ -3230,7 +3183,7 @@ impl FnBuilder<'_> {
                 for a in args {
                     self.deliver(a, Want::Nothing);
                 }
-                self.terminate(Terminator::Exit);
+                self.cfg.terminate(Terminator::Exit);
                 self.unit(want, n)
             }
             "assert" | "debug_assert" | "assert_eq" | "debug_assert_eq" | "assert_ne"
@@ -3256,16 +3209,16 @@ impl FnBuilder<'_> {
                     self.deliver(a, Want::Nothing);
                 }
                 if let Some(cond) = cond {
-                    let ok = self.new_block();
-                    let fail = self.new_block();
-                    self.terminate(Terminator::Branch {
+                    let ok = self.cfg.new_block();
+                    let fail = self.cfg.new_block();
+                    self.cfg.terminate(Terminator::Branch {
                         cond,
                         then: ok,
                         else_: fail,
                     });
-                    self.cur = Some(fail);
-                    self.terminate(Terminator::Exit);
-                    self.cur = Some(ok);
+                    self.cfg.cur = Some(fail);
+                    self.cfg.terminate(Terminator::Exit);
+                    self.cfg.cur = Some(ok);
                 }
                 self.unit(want, n)
             }
