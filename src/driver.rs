@@ -277,6 +277,7 @@ fn check_files(
             Err(notice) => {
                 notices.push(notice);
                 modules.push(Module::default());
+                stats.files_checked -= 1;
             }
         }
     }
