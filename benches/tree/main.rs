@@ -198,6 +198,8 @@ struct Competitor {
     peak_rss_kib: Option<u64>,
     matches: Option<usize>,
     files: Option<usize>,
+    /// Files the tool reported it could not parse (semgrep).
+    errors: Option<usize>,
     note: String,
 }
 
@@ -316,7 +318,7 @@ fn measure_tree(
         for c in &competitors {
             match c.wall {
                 Some(w) => println!(
-                    "   {} ({}): {:.2} s, peak RSS {}, {} matches of {} calls in {} files; iislint / {}: {:.2}{}",
+                    "   {} ({}): {:.2} s, peak RSS {}, {} matches of {} calls in {} files{}; iislint / {}: {:.2}{}",
                     c.tool,
                     c.version,
                     w.as_secs_f64(),
@@ -324,6 +326,8 @@ fn measure_tree(
                     c.matches.map_or("?".into(), group),
                     group(calls),
                     c.files.map_or("?".into(), group),
+                    c.errors
+                        .map_or(String::new(), |e| format!(" ({e} with parse errors)")),
                     c.tool,
                     ratio(full.run.wall, w),
                     if c.note.is_empty() {
@@ -432,6 +436,7 @@ fn ast_grep(dir: &Path, scratch: &Path, jobs: usize) -> Competitor {
             peak_rss_kib: None,
             matches: None,
             files: None,
+            errors: None,
             note: "not installed (scripts/bench.sh --with-competitors installs it)".into(),
         };
     };
@@ -481,6 +486,7 @@ fn ast_grep(dir: &Path, scratch: &Path, jobs: usize) -> Competitor {
                 peak_rss_kib: r.peak_rss_kib,
                 matches,
                 files,
+                errors: None,
                 note: if ok {
                     String::new()
                 } else {
@@ -495,6 +501,7 @@ fn ast_grep(dir: &Path, scratch: &Path, jobs: usize) -> Competitor {
             peak_rss_kib: None,
             matches: None,
             files: None,
+            errors: None,
             note: format!("could not run: {e}"),
         },
     }
@@ -509,6 +516,7 @@ fn semgrep(dir: &Path, scratch: &Path, jobs: usize) -> Competitor {
             peak_rss_kib: None,
             matches: None,
             files: None,
+            errors: None,
             note: "not installed (scripts/bench.sh --with-competitors installs it)".into(),
         };
     };
@@ -546,6 +554,9 @@ fn semgrep(dir: &Path, scratch: &Path, jobs: usize) -> Competitor {
             let files = v
                 .as_ref()
                 .and_then(|v| Some(v.get("paths")?.get("scanned")?.as_array()?.len()));
+            let errors = v
+                .as_ref()
+                .and_then(|v| Some(v.get("errors")?.as_array()?.len()));
             let ok = r.exit.is_some_and(|c| c <= 1) && matches.is_some();
             Competitor {
                 tool: "semgrep".into(),
@@ -554,6 +565,7 @@ fn semgrep(dir: &Path, scratch: &Path, jobs: usize) -> Competitor {
                 peak_rss_kib: r.peak_rss_kib,
                 matches,
                 files,
+                errors,
                 note: if ok {
                     String::new()
                 } else {
@@ -568,6 +580,7 @@ fn semgrep(dir: &Path, scratch: &Path, jobs: usize) -> Competitor {
             peak_rss_kib: None,
             matches: None,
             files: None,
+            errors: None,
             note: format!("could not run: {e}"),
         },
     }
@@ -666,6 +679,7 @@ fn write_json(
                     "tool": c.tool, "version": c.version,
                     "time_s": c.wall.map(|w| w.as_secs_f64()),
                     "peak_rss_kib": c.peak_rss_kib, "matches": c.matches, "files": c.files,
+                    "files_with_parse_errors": c.errors,
                     "note": c.note,
                 })).collect::<Vec<_>>(),
             })

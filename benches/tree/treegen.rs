@@ -269,31 +269,52 @@ fn generate_unit(u: &Unit) -> Vec<GenFile> {
     }
 }
 
+/// The units of the tree, generated (in parallel, in plan order). Files come out a little
+/// longer than their budgets (a function is finished once started), so the plan asks for
+/// the spec's lines and the tree is the shortest prefix of the plan that reaches them: the
+/// mix of kinds is kept, and the size is the spec's, give or take one unit.
+fn generate_units(spec: &Spec) -> Vec<(UnitKind, Vec<GenFile>)> {
+    let units: Vec<(UnitKind, Vec<GenFile>)> = plan(spec)
+        .par_iter()
+        .map(|u| (u.kind, generate_unit(u)))
+        .collect();
+    let mut lines = 0;
+    let mut keep = 0;
+    for (_, files) in &units {
+        if lines >= spec.lines {
+            break;
+        }
+        lines += files
+            .iter()
+            .map(|f| f.text.bytes().filter(|&b| b == b'\n').count())
+            .sum::<usize>();
+        keep += 1;
+    }
+    let mut units = units;
+    units.truncate(keep);
+    units
+}
+
 /// Every file of the tree, in memory (in plan order).
 pub fn generate(spec: &Spec) -> Vec<GenFile> {
-    plan(spec)
-        .par_iter()
-        .map(generate_unit)
-        .collect::<Vec<_>>()
+    generate_units(spec)
         .into_iter()
-        .flatten()
+        .flat_map(|(_, files)| files)
         .collect()
 }
 
-/// Write the tree under `dir` (emptied first) and describe it. Units are generated and
-/// written in parallel; nothing of the tree is held in memory beyond one unit per thread.
+/// Write the tree under `dir` (emptied first) and describe it.
 pub fn write_tree(spec: &Spec, dir: &Path) -> std::io::Result<Summary> {
     if dir.exists() {
         std::fs::remove_dir_all(dir)?;
     }
     std::fs::create_dir_all(dir)?;
-    let units = plan(spec);
-    let summaries: Vec<std::io::Result<Summary>> = units
-        .par_iter()
-        .map(|u| {
+    let summaries: Vec<std::io::Result<Summary>> = generate_units(spec)
+        .into_par_iter()
+        .map(|(kind, files)| {
             let mut s = Summary::default();
-            s.units[u.kind as usize] += 1;
-            for f in generate_unit(u) {
+            s.units[kind as usize] += 1;
+            for f in files {
                 let path = dir.join(&f.path);
                 if let Some(parent) = path.parent() {
                     std::fs::create_dir_all(parent)?;
@@ -1798,8 +1819,11 @@ fn iis_unit(rng: &mut Rng, u: &Unit) -> Vec<GenFile> {
         config: format!("C{name}Config"),
         global,
         helpers: callees(rng, Style::Win, (6, 16), 45),
-        copy_helper: format!("Copy{noun}ToRequest"),
-        remember: format!("RememberLast{noun}"),
+        // Prefixed with the module's name: iislint resolves calls by name across the whole
+        // run, so two modules of one tree with a helper of the same name and arity hide
+        // each other's escapes (the planted-defect check is about scale, not about that).
+        copy_helper: format!("{name}Copy{noun}ToRequest"),
+        remember: format!("{name}RememberLast{noun}"),
         remember_global: format!("g_pszRemembered{noun}"),
         last_global: format!("g_pszLast{}", cap(rng.pick(NOUNS))),
         notifs,
