@@ -30,6 +30,7 @@ public:
     static VOID RecordRequest(_In_ IHttpContext* pHttpContext);
     static VOID RecordStamp(_In_ PCSTR pszStamp);
     static VOID Dump();
+    static LONG RequestCount() { return s_cRequests; }
 
     // Path of the last request seen, for the shutdown dump.
     static PCSTR s_pszLastUrl;
@@ -57,6 +58,18 @@ public:
     OnSendResponse(
         IN IHttpContext*          pHttpContext,
         IN ISendResponseProvider* pProvider);
+
+    // diagnostics.cpp: GET /stamp-status answers with the module's state.
+    REQUEST_NOTIFICATION_STATUS
+    OnExecuteRequestHandler(
+        IN IHttpContext*       pHttpContext,
+        IN IHttpEventProvider* pProvider);
+
+    // diagnostics.cpp: slow requests are reported to the audit log off-thread.
+    REQUEST_NOTIFICATION_STATUS
+    OnLogRequest(
+        IN IHttpContext*       pHttpContext,
+        IN IHttpEventProvider* pProvider);
 
     VOID Dispose();
 

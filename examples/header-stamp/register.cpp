@@ -48,7 +48,9 @@ RegisterModule(
     g_pModuleId = pModuleInfo->GetId();
 
     hr = pModuleInfo->SetRequestNotifications(new CStampFactory,
-                                              RQ_BEGIN_REQUEST,
+                                              RQ_BEGIN_REQUEST |
+                                              RQ_EXECUTE_REQUEST_HANDLER |
+                                              RQ_LOG_REQUEST,
                                               RQ_SEND_RESPONSE);
     return hr;
 }
