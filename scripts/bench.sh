@@ -6,7 +6,7 @@
 #   scripts/bench.sh --small                          # 50k lines, both shapes: does it work?
 #   scripts/bench.sh                                  # 2M lines, both shapes
 #   scripts/bench.sh --lines 2000000 --repeat 3 --with-competitors --json bench.json
-#   scripts/bench.sh --callgrind [--lines 200000]     # where the time goes (instructions)
+#   scripts/bench.sh --callgrind [--lines 200000] [--shape mostly-unrelated]   # where the time goes
 #
 # Every other option goes to the benchmark (`cargo bench --bench tree -- --help` lists them).
 #
@@ -15,7 +15,7 @@
 # that fails to install is reported as missing and the rest of the run goes on. Note that
 # `sg` on many Linux systems is newgrp, not ast-grep: the benchmark checks `--version`.
 #
-# --callgrind writes an IIS-heavy tree, runs the release binary on it under
+# --callgrind writes a tree (IIS-heavy unless --shape says otherwise), runs the release binary on it under
 # `valgrind --tool=callgrind` with one thread, and prints the inclusive costs. Instruction
 # counts are reproducible on a busy machine where wall times are not.
 set -euo pipefail
@@ -25,6 +25,7 @@ target_dir="${CARGO_TARGET_DIR:-target}"
 competitors=0
 callgrind=0
 lines=""
+shape=""
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -32,6 +33,7 @@ while [ $# -gt 0 ]; do
     --callgrind) callgrind=1 ;;
     --lines) lines="$2"; args+=("$1" "$2"); shift ;;
     --lines=*) lines="${1#--lines=}"; args+=("$1") ;;
+    --shape) shape="$2"; args+=("$1" "$2"); shift ;;
     *) args+=("$1") ;;
   esac
   shift
@@ -69,10 +71,11 @@ fi
 if [ "$callgrind" = 1 ]; then
   command -v valgrind >/dev/null || { echo "bench.sh: --callgrind needs valgrind (apt-get install valgrind)"; exit 2; }
   lines="${lines:-200000}"
+  shape="${shape:-iis-heavy}"
   trees="$target_dir/bench-trees"
   cargo build --release --quiet
-  cargo bench --bench tree --quiet -- --generate-only --keep --shape iis-heavy --lines "$lines" --dir "$trees"
-  tree="$(ls -d "$trees"/iis-heavy-"$lines"-* | head -n 1)"
+  cargo bench --bench tree --quiet -- --generate-only --keep --shape "$shape" --lines "$lines" --dir "$trees"
+  tree="$(ls -d "$trees"/"$shape"-"$lines"-* | head -n 1)"
   out="$target_dir/callgrind.iislint.out"
   echo
   echo "== valgrind --tool=callgrind iislint check --jobs 1 $tree"

@@ -1819,12 +1819,13 @@ fn iis_unit(rng: &mut Rng, u: &Unit) -> Vec<GenFile> {
         config: format!("C{name}Config"),
         global,
         helpers: callees(rng, Style::Win, (6, 16), 45),
-        // Prefixed with the module's name: iislint resolves calls by name across the whole
-        // run, so two modules of one tree with a helper of the same name and arity hide
-        // each other's escapes (the planted-defect check is about scale, not about that).
+        // Prefixed with the module's name: iislint resolves calls and globals by name
+        // across the whole run, so two modules of one tree with a helper of the same name
+        // and arity, or a file-local `static` of the same name, hide each other's escapes.
+        // The planted-defect check is about scale, not about that.
         copy_helper: format!("{name}Copy{noun}ToRequest"),
         remember: format!("{name}RememberLast{noun}"),
-        remember_global: format!("g_pszRemembered{noun}"),
+        remember_global: format!("g_psz{name}Last{noun}"),
         last_global: format!("g_pszLast{}", cap(rng.pick(NOUNS))),
         notifs,
         defects,
