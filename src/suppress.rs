@@ -24,16 +24,41 @@ pub struct Suppression {
 pub fn parse(file: &SourceFile) -> Vec<Suppression> {
     let text = &file.text;
     let mut out = Vec::new();
-    for (at, _) in text.match_indices("iislint:") {
+    let starts: Vec<usize> = text.match_indices("iislint:").map(|(at, _)| at).collect();
+    // The first `//` and `/*` of the current line, found once per line: a line holding many
+    // allow-comments must not be scanned once per comment.
+    let mut openers: Option<(usize, Option<usize>, Option<usize>)> = None;
+    for (k, &at) in starts.iter().enumerate() {
         let line_idx = file.line_index(at);
         let line_start = file.line_starts()[line_idx];
-        let before = &text[line_start..at];
+        let line_end = file
+            .line_starts()
+            .get(line_idx + 1)
+            .map_or(text.len(), |next| next - 1);
+        let (slashes, star) = match openers {
+            Some((l, slashes, star)) if l == line_idx => (slashes, star),
+            _ => {
+                let line = &text[line_start..line_end];
+                let found = (
+                    line.find("//").map(|i| line_start + i),
+                    line.find("/*").map(|i| line_start + i),
+                );
+                openers = Some((line_idx, found.0, found.1));
+                found
+            }
+        };
         // Must be inside a comment that starts on this line.
-        let Some(comment_at) = before.find("//").or_else(|| before.find("/*")) else {
+        let before_at = |opener: Option<usize>| opener.filter(|o| o + 2 <= at);
+        let Some(comment_at) = before_at(slashes).or_else(|| before_at(star)) else {
             continue;
         };
-        let code_before = before[..comment_at].trim();
-        let rest_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let code_before = text[line_start..comment_at].trim();
+        // The comment's text ends at the line end, or where the next allow-comment starts.
+        let rest_end = starts
+            .get(k + 1)
+            .copied()
+            .filter(|next| *next < line_end)
+            .unwrap_or(line_end);
         let rest = &text[at + "iislint:".len()..rest_end];
         let body = rest.trim_start();
         let body_at = rest_end - rest.len() + (rest.len() - body.len());
