@@ -46,7 +46,7 @@
 //! parse-timeout-ms = 20000
 //! # Skip (with a notice) a function whose control-flow graph has more basic blocks than
 //! # this (must be > 0): generated code the analysis would take minutes over.
-//! max-function-blocks = 25000
+//! max-function-blocks = 10000
 //! ```
 //!
 //! Rule ids in `select`, `ignore` and `per-file-ignores` are checked

@@ -24,9 +24,11 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 pub const DEFAULT_PARSE_TIMEOUT_MS: u64 = 20_000;
 
 /// A function whose control-flow graph has more basic blocks than this is not analysed unless
-/// the config says otherwise. The dataflow's cost grows with blocks times the rounds a loop
-/// takes to settle: about 10 s for 25,000 blocks of branches inside one loop, in a release build.
-pub const DEFAULT_MAX_FUNCTION_BLOCKS: u64 = 25_000;
+/// the config says otherwise. The dataflow's time and memory grow faster than the number of
+/// blocks in generated shapes (measured in a release build: 12,000 blocks of `goto` spaghetti
+/// take 8 s and 1.3 GB, 24,000 blocks 56 s and 5.2 GB; 15,000 blocks of allocations 2 s and
+/// 1.4 GB), so the default keeps one function to a few seconds and about a gigabyte.
+pub const DEFAULT_MAX_FUNCTION_BLOCKS: u64 = 10_000;
 
 /// Test hook: when this environment variable is set and not empty, parsing any file whose path
 /// contains its value panics, to prove end to end that a panic in one file becomes a notice for
