@@ -149,7 +149,7 @@ fn main() {
         if args.generate_only {
             continue;
         }
-        let r = measure_tree(&args, &bin, &dir, &scratch, &summary, jobs, repeat);
+        let r = measure_tree(&args, &bin, &dir, &scratch, shape, &summary, jobs, repeat);
         failed |= r.planted.found < r.planted.planted || r.full.run.exit.is_none_or(|c| c > 1);
         results.push((shape, summary, r));
         if !args.keep {
@@ -203,11 +203,13 @@ struct Competitor {
     note: String,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn measure_tree(
     args: &Args,
     bin: &Path,
     dir: &Path,
     scratch: &Path,
+    shape: Shape,
     summary: &Summary,
     jobs: usize,
     repeat: usize,
@@ -258,7 +260,14 @@ fn measure_tree(
             indent(&full.run.stderr, "        ")
         );
     }
-    println!("   ratio check / parse-only: {check_ratio:.2}  (target ≤ 1.30 on IIS-heavy code)");
+    match shape {
+        Shape::IisHeavy => println!(
+            "   ratio check / parse-only: {check_ratio:.2}  (target ≤ 1.30); peak RSS target < 300 MB at 2M lines"
+        ),
+        Shape::MostlyUnrelated => println!(
+            "   ratio check / parse-only: {check_ratio:.2}  (target here: ≤ 0.50 × ast-grep, with --with-competitors)"
+        ),
+    }
 
     let planted = measure::compare(&summary.planted, &full.findings);
     println!(
@@ -312,8 +321,21 @@ fn measure_tree(
 
     let mut competitors = Vec::new();
     if args.with_competitors {
-        competitors.push(ast_grep(dir, scratch, jobs));
-        competitors.push(semgrep(dir, scratch, jobs));
+        // Fastest of `repeat` runs, as for iislint.
+        let tools: [fn(&Path, &Path, usize) -> Competitor; 2] = [ast_grep, semgrep];
+        for tool in tools {
+            let mut best = tool(dir, scratch, jobs);
+            for _ in 1..repeat {
+                if best.wall.is_none() {
+                    break;
+                }
+                let c = tool(dir, scratch, jobs);
+                if c.wall.is_some_and(|w| best.wall.is_some_and(|b| w < b)) {
+                    best = c;
+                }
+            }
+            competitors.push(best);
+        }
         let calls = count_calls(dir);
         for c in &competitors {
             match c.wall {

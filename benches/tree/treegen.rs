@@ -1819,10 +1819,11 @@ fn iis_unit(rng: &mut Rng, u: &Unit) -> Vec<GenFile> {
         config: format!("C{name}Config"),
         global,
         helpers: callees(rng, Style::Win, (6, 16), 45),
-        // Prefixed with the module's name: iislint resolves calls and globals by name
-        // across the whole run, so two modules of one tree with a helper of the same name
-        // and arity, or a file-local `static` of the same name, hide each other's escapes.
-        // The planted-defect check is about scale, not about that.
+        // Prefixed with the module's name, so that the planted-defect check is about scale
+        // and not about names shared between modules: iislint conflates file-local
+        // `static`s of one name in different files (the first in path order wins), and a
+        // module's escape into its `static` is missed when another module's `static` of
+        // that name is an array.
         copy_helper: format!("{name}Copy{noun}ToRequest"),
         remember: format!("{name}RememberLast{noun}"),
         remember_global: format!("g_psz{name}Last{noun}"),
