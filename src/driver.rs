@@ -17,6 +17,9 @@ use crate::source::{self, SourceFile};
 use crate::suppress;
 use crate::syntax::{self, preprocess::MacroTable};
 
+/// Stack of each worker thread.
+const WORKER_STACK_BYTES: usize = 16 * 1024 * 1024;
+
 /// Files over this size are skipped unless the config says otherwise.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 
@@ -103,6 +106,9 @@ pub enum RunError {
 pub fn run(opts: &Options) -> Result<Run, RunError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs)
+        // Lowering and analysis recurse with explicit depth limits; the larger stack is a
+        // margin for frame sizes that differ between builds, not a substitute for the limits.
+        .stack_size(WORKER_STACK_BYTES)
         .build()
         .map_err(|e| RunError::Threads(e.to_string()))?;
     pool.install(|| run_in_pool(opts))

@@ -249,7 +249,6 @@ fn huge_functions_and_files() {
 /// frames a level under a 200-level limit; nested generic types have no limit). Kept here, run
 /// with `--ignored`, for the Rust front end to adopt.
 #[test]
-#[ignore = "syntax/rust.rs overflows a 2 MiB stack on long method chains and nested generics"]
 fn deep_rust_nesting() {
     let cases = [
         (

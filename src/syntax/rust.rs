@@ -424,6 +424,15 @@ impl Lowerer {
     // ---------------------------------------------------------------- types
 
     fn type_ref(&self, n: Node) -> TypeRef {
+        self.type_ref_at(n, 0)
+    }
+
+    /// A type, `depth` levels inside another (deeper than `MAX_TYPE_DEPTH` is unknown: no
+    /// recursion without a bound).
+    fn type_ref_at(&self, n: Node, depth: u32) -> TypeRef {
+        if depth > MAX_TYPE_DEPTH {
+            return TypeRef::default();
+        }
         match n.kind() {
             "primitive_type" => TypeRef {
                 name: self.text(n).to_owned(),
@@ -440,13 +449,13 @@ impl Lowerer {
                 }
             }
             "scoped_type_identifier" | "scoped_identifier" => match n.child_by_field_name("name") {
-                Some(name) => self.type_ref(name),
+                Some(name) => self.type_ref_at(name, depth + 1),
                 None => TypeRef::default(),
             },
             "generic_type" => {
                 let mut t = n
                     .child_by_field_name("type")
-                    .map(|x| self.type_ref(x))
+                    .map(|x| self.type_ref_at(x, depth + 1))
                     .unwrap_or_default();
                 t.args = n
                     .child_by_field_name("type_arguments")
@@ -454,7 +463,7 @@ impl Lowerer {
                         named_children(a)
                             .into_iter()
                             .filter(|c| !matches!(c.kind(), "lifetime" | "type_binding"))
-                            .map(|c| self.type_ref(c))
+                            .map(|c| self.type_ref_at(c, depth + 1))
                             .collect()
                     })
                     .unwrap_or_default();
@@ -463,7 +472,7 @@ impl Lowerer {
             "pointer_type" | "reference_type" => {
                 let mut t = n
                     .child_by_field_name("type")
-                    .map(|x| self.type_ref(x))
+                    .map(|x| self.type_ref_at(x, depth + 1))
                     .unwrap_or_default();
                 t.pointers = t.pointers.saturating_add(1);
                 t
@@ -471,7 +480,7 @@ impl Lowerer {
             "array_type" => {
                 let mut t = n
                     .child_by_field_name("element")
-                    .map(|x| self.type_ref(x))
+                    .map(|x| self.type_ref_at(x, depth + 1))
                     .unwrap_or_default();
                 if n.child_by_field_name("length").is_some() {
                     t.is_array = true;
@@ -805,6 +814,12 @@ fn blank_static_ref(bytes: &mut [u8]) {
 fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
+
+/// Types nested deeper than this are unknown.
+const MAX_TYPE_DEPTH: u32 = 32;
+
+/// What one call or field access costs in `MAX_DEPTH` units.
+const CHAIN_COST: u32 = 6;
 
 // -------------------------------------------------------------------- functions
 
@@ -1623,13 +1638,19 @@ impl<'l> FnBuilder<'l> {
 
     /// Lower `n` and deliver its value as `want` says.
     fn value(&mut self, n: Node, want: Want) -> Option<Expr> {
-        if self.depth > MAX_DEPTH {
+        // Calls and field accesses recurse through several large frames per level (method
+        // chains `a.b().c()...`): they cost more of the depth budget.
+        let cost = match n.kind() {
+            "call_expression" | "field_expression" => CHAIN_COST,
+            _ => 1,
+        };
+        if self.depth + cost > MAX_DEPTH {
             let e = Expr::opaque(self.span(n));
             return self.deliver(e, want);
         }
-        self.depth += 1;
+        self.depth += cost;
         let r = self.value_inner(n, want);
-        self.depth -= 1;
+        self.depth -= cost;
         r
     }
 
