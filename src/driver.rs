@@ -220,7 +220,7 @@ fn check_files(
 
     // Macros: the catalogue's, the config's, and the simple ones the sources define.
     let t = Instant::now();
-    let macros = macro_table(opts, &files, &langs);
+    let macros = macro_table(opts, &files, &langs, &mut notices);
     let timeout_ms = opts
         .config
         .parse_timeout_ms
@@ -308,17 +308,36 @@ fn check_files(
     for d in diagnostics.drain(..) {
         by_file[d.file.0 as usize].push(d);
     }
-    let per_file: Vec<Vec<Diagnostic>> = files
+    let per_file: Vec<(Vec<Diagnostic>, Option<Notice>)> = files
         .par_iter()
         .zip(by_file.into_par_iter())
         .map(|(f, mut diags)| {
             let filter = |rule: &str| rule_enabled(opts, &f.path, rule);
-            let unused = suppress::apply(f, &mut diags, &filter);
-            diags.extend(unused);
-            diags
+            // A panic here leaves the file's findings unsuppressed, with an internal error.
+            let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                suppress::apply(f, &mut diags, &filter)
+            }));
+            match applied {
+                Ok(unused) => {
+                    diags.extend(unused);
+                    (diags, None)
+                }
+                Err(p) => {
+                    for d in &mut diags {
+                        d.suppressed = None;
+                    }
+                    let notice =
+                        internal_error(&f.path, "applying suppressions", &panic_message(p));
+                    (diags, Some(notice))
+                }
+            }
         })
         .collect();
-    diagnostics = per_file.into_iter().flatten().collect();
+    diagnostics = Vec::new();
+    for (diags, notice) in per_file {
+        diagnostics.extend(diags);
+        notices.extend(notice);
+    }
     stats.analysis = t.elapsed();
 
     diagnostics.sort_by(|a, b| {
@@ -341,23 +360,42 @@ fn check_files(
     }
 }
 
-fn macro_table(opts: &Options, files: &[SourceFile], langs: &[syntax::Language]) -> MacroTable {
+fn macro_table(
+    opts: &Options,
+    files: &[SourceFile],
+    langs: &[syntax::Language],
+    notices: &mut Vec<Notice>,
+) -> MacroTable {
     let mut table = opts.catalog.macros.clone();
     for spec in &opts.config.blank_macros {
         table.insert_spec(spec);
     }
     let base = table.clone();
-    let (learned, functions): (Vec<_>, Vec<_>) = files
+    let per_file: Vec<Result<_, Notice>> = files
         .par_iter()
         .zip(langs.par_iter())
         .filter(|(f, l)| **l == syntax::Language::Cpp && f.text.contains("define"))
         .map(|(f, _)| {
-            (
-                base.learn_defines(&f.text),
-                syntax::preprocess::function_like_defines(&f.text),
-            )
+            std::panic::catch_unwind(|| {
+                (
+                    base.learn_defines(&f.text),
+                    syntax::preprocess::function_like_defines(&f.text),
+                )
+            })
+            .map_err(|p| internal_error(&f.path, "reading macros", &panic_message(p)))
         })
-        .unzip();
+        .collect();
+    let mut learned = Vec::new();
+    let mut functions = Vec::new();
+    for r in per_file {
+        match r {
+            Ok((l, f)) => {
+                learned.push(l);
+                functions.push(f);
+            }
+            Err(notice) => notices.push(notice),
+        }
+    }
     for (name, action) in learned.into_iter().flatten() {
         if table.get(&name).is_none() {
             table.insert(&name, action);

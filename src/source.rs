@@ -94,7 +94,11 @@ impl SourceFile {
 
     /// 1-based line and 1-based column (in Unicode scalar values) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
+        let mut offset = offset.min(self.text.len());
+        // Inside a character (never from the parser; defensive): its start.
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let line = self.line_index(offset);
         let start = self.line_starts[line];
         let col = self.text[start..offset].chars().count() + 1;
@@ -212,6 +216,8 @@ mod tests {
         assert_eq!(f.line_col(0), (1, 1));
         assert_eq!(f.line_col(3), (2, 1));
         assert_eq!(f.line_col(7), (2, 4)); // after "cé " (é is 2 bytes)
+        assert_eq!(f.line_col(5), (2, 2)); // inside é: its start
+        assert_eq!(f.line_col(100), (3, 2)); // past the end: the end
         assert_eq!(f.line_text(2), "cé x");
         assert_eq!(f.line_text(3), "z");
     }
