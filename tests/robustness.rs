@@ -245,9 +245,8 @@ fn huge_functions_and_files() {
     deep("functions.cpp", functions);
 }
 
-/// Deep Rust: not yet stack-safe in `syntax/rust.rs` (method-call chains recurse through seven
-/// frames a level under a 200-level limit; nested generic types have no limit). Kept here, run
-/// with `--ignored`, for the Rust front end to adopt.
+/// Deep Rust: method-call chains, nested generics, parentheses, blocks, field chains, `else if`
+/// chains and modules, 100,000 deep, on a 2 MiB stack.
 #[test]
 fn deep_rust_nesting() {
     let cases = [
