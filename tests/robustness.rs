@@ -273,7 +273,7 @@ fn random_nested_mixtures() {
             open.push_str(o);
             closers.push(c);
         }
-        open.push_str("p");
+        open.push('p');
         // Close all, or a random part (a truncated file).
         let keep = if round % 3 == 0 {
             (next() % depth as u64) as usize
