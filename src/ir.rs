@@ -94,6 +94,9 @@ pub struct StaticVar {
     pub ty: TypeRef,
     pub storage: Storage,
     pub span: Span,
+    /// Internal linkage (`static` at namespace scope, a private Rust `static`): other files
+    /// have their own variable of that name.
+    pub internal: bool,
 }
 
 #[derive(Debug, Clone)]

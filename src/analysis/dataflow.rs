@@ -847,7 +847,7 @@ impl<'a> FnAnalysis<'a> {
             });
         }
         if let Some(global) = name.strip_prefix("::") {
-            return match self.index.global(global) {
+            return match self.index.global(global, self.file) {
                 Some((f, v)) => Dest::Static(self.static_target(f, v)),
                 None => Dest::Unknown,
             };
@@ -858,7 +858,7 @@ impl<'a> FnAnalysis<'a> {
                 return Dest::Static(self.static_target(f, v));
             }
             if !self.index.is_class(class)
-                && let Some((f, v)) = self.index.global(last)
+                && let Some((f, v)) = self.index.global(last, self.file)
             {
                 return Dest::Static(self.static_target(f, v)); // `ns::g_p`
             }
@@ -872,7 +872,7 @@ impl<'a> FnAnalysis<'a> {
                 return self.member(name);
             }
         }
-        if let Some((f, v)) = self.index.global(name) {
+        if let Some((f, v)) = self.index.global(name, self.file) {
             return Dest::Static(self.static_target(f, v));
         }
         if self.class.is_some() {

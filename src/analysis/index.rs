@@ -196,8 +196,15 @@ impl<'a> Index<'a> {
         None
     }
 
-    pub fn global(&self, name: &str) -> Option<(FileId, &'a StaticVar)> {
-        self.globals.get(name).and_then(|v| v.first().copied())
+    /// The global `name` as seen from `from`: the file's own declaration first, then one with
+    /// external linkage, then (a `static` in a header the file includes) any.
+    pub fn global(&self, name: &str, from: FileId) -> Option<(FileId, &'a StaticVar)> {
+        let v = self.globals.get(name)?;
+        v.iter()
+            .find(|(f, _)| *f == from)
+            .or_else(|| v.iter().find(|(_, s)| !s.internal))
+            .or_else(|| v.first())
+            .copied()
     }
 
     pub fn static_member(&self, class: &str, name: &str) -> Option<(FileId, &'a StaticVar)> {

@@ -458,6 +458,7 @@ impl<'a> Lowerer<'a> {
                             Storage::StaticMember
                         },
                         span: span(name_node),
+                        internal: false,
                     });
                 }
                 continue;
@@ -471,12 +472,14 @@ impl<'a> Lowerer<'a> {
             } else {
                 Storage::Global
             };
+            let internal = is_static && class.is_none();
             self.module.statics.push(StaticVar {
                 name,
                 class,
                 ty: tr,
                 storage,
                 span: span(name_node),
+                internal,
             });
         }
     }

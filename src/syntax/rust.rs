@@ -592,6 +592,9 @@ impl Lowerer {
                 .unwrap_or_default(),
             storage,
             span: self.span(name),
+            internal: !named_children(n)
+                .iter()
+                .any(|c| c.kind() == "visibility_modifier"),
         })
     }
 
