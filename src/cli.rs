@@ -102,6 +102,10 @@ pub struct CheckArgs {
     /// Print timings and counts to standard error
     #[arg(long)]
     pub stats: bool,
+    /// Parse every file, not only those that can reach the IIS API (same findings, slower;
+    /// for checking the pre-filter)
+    #[arg(long)]
+    pub no_prefilter: bool,
 }
 
 /// Run the command line; `main` only maps the result to the process exit code.
@@ -198,6 +202,7 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
         ignore: args.ignore,
         no_ignore: args.no_ignore,
         jobs,
+        prefilter: !args.no_prefilter,
     };
     let run = driver::run(&opts)?;
 
@@ -242,13 +247,15 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
     if args.stats {
         let s = &run.stats;
         eprintln!(
-            "iislint: stats: {} files ({} found), {} bytes, {} lines; discovery {:.1} ms, read {:.1} ms, parse {:.1} ms, analysis {:.1} ms, output {:.1} ms",
+            "iislint: stats: {} files ({} found, {} parsed), {} bytes, {} lines; discovery {:.1} ms, read {:.1} ms, prefilter {:.1} ms, parse {:.1} ms, analysis {:.1} ms, output {:.1} ms",
             s.files_checked,
             s.files_found,
+            s.files_parsed,
             s.bytes,
             s.lines,
             ms(s.discovery),
             ms(s.read),
+            ms(s.prefilter),
             ms(s.parse),
             ms(s.analysis),
             ms(output_time),

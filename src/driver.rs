@@ -2,6 +2,7 @@
 //! parser per thread) → index the whole run → analyse (parallel) → suppressions → sort.
 //! Each file is read once and parsed once.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -13,6 +14,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::discover::{self, Candidate};
 use crate::ir::Module;
+use crate::prefilter::{self, FileFacts, Needles};
 use crate::source::{self, SourceFile};
 use crate::suppress;
 use crate::syntax::{self, preprocess::MacroTable};
@@ -49,6 +51,9 @@ pub struct Options {
     pub ignore: Vec<String>,
     pub no_ignore: bool,
     pub jobs: usize,
+    /// Parse only the files that can matter (`prefilter`); `false` parses every file (same
+    /// findings, slower: `--no-prefilter`).
+    pub prefilter: bool,
 }
 
 /// Something about the run that is not a finding: a skipped file, an internal error.
@@ -63,10 +68,14 @@ pub struct Notice {
 pub struct Stats {
     pub files_found: usize,
     pub files_checked: usize,
+    /// Files parsed: those the pre-filter kept.
+    pub files_parsed: usize,
     pub bytes: u64,
     pub lines: usize,
     pub discovery: Duration,
     pub read: Duration,
+    /// Scanning texts for the pre-filter (and for callers, between analyses).
+    pub prefilter: Duration,
     pub parse: Duration,
     pub analysis: Duration,
 }
@@ -196,6 +205,7 @@ pub fn check_text(path_hint: &Path, text: &str) -> Run {
         ignore: Vec::new(),
         no_ignore: false,
         jobs: 1,
+        prefilter: true,
     });
     let lang = syntax::Language::of(path_hint).unwrap_or(syntax::Language::Cpp);
     let file = SourceFile::new(FileId(0), path_hint.to_path_buf(), text.to_owned());
@@ -221,81 +231,135 @@ fn check_files(
     // Macros: the catalogue's, the config's, and the simple ones the sources define.
     let t = Instant::now();
     let macros = macro_table(opts, &files, &langs, &mut notices);
-    let timeout_ms = opts
-        .config
-        .parse_timeout_ms
-        .unwrap_or(DEFAULT_PARSE_TIMEOUT_MS);
-    let panic_on = std::env::var(TEST_PANIC_ENV).ok().filter(|s| !s.is_empty());
-    let lowered: Vec<Result<Module, Notice>> = files
-        .par_iter()
-        .zip(langs.par_iter())
-        .map(|(f, &lang)| {
-            let deadline = Instant::now() + Duration::from_millis(timeout_ms);
-            let parsed = std::panic::catch_unwind(|| {
-                if let Some(p) = &panic_on
-                    && f.path.to_string_lossy().contains(p.as_str())
-                {
-                    panic!("{TEST_PANIC_ENV} test hook");
-                }
-                syntax::parse_and_lower_until(lang, &f.text, &macros, Some(deadline))
-            });
-            match parsed {
-                Ok(Ok(m)) => Ok(m),
-                Ok(Err(syntax::Timeout)) => Err(Notice {
-                    path: f.path.clone(),
-                    level: Severity::Warning,
-                    message: format!(
-                        "parsing took longer than {timeout_ms} ms (`[limits] parse-timeout-ms`), \
-                         file skipped"
-                    ),
-                }),
-                Err(p) => Err(internal_error(&f.path, "parsing", &panic_message(p))),
-            }
-        })
-        .collect();
-    stats.parse = t.elapsed();
-    let max_blocks = opts
-        .config
-        .max_function_blocks
-        .unwrap_or(DEFAULT_MAX_FUNCTION_BLOCKS);
-    let mut modules = Vec::with_capacity(lowered.len());
-    for (f, m) in files.iter().zip(lowered) {
-        match m {
-            Ok(mut m) => {
-                // The analysis budget: a function too large to analyse in reasonable time is
-                // left out (calls to it are unknown calls), with a notice.
-                m.functions.retain(|func| {
-                    let blocks = func.body.blocks.len() as u64;
-                    let fits = blocks <= max_blocks;
-                    if !fits {
-                        notices.push(Notice {
-                            path: f.path.clone(),
-                            level: Severity::Warning,
-                            message: format!(
-                                "function `{}` has {blocks} basic blocks, over the limit of \
-                                 {max_blocks} (`[limits] max-function-blocks`), not analysed",
-                                func.name
-                            ),
-                        });
-                    }
-                    fits
-                });
-                modules.push(m);
-            }
-            Err(notice) => {
-                notices.push(notice);
-                modules.push(Module::default());
-                stats.files_checked -= 1;
-            }
+    let lower = Lowering {
+        opts,
+        files: &files,
+        langs: &langs,
+        macros: &macros,
+        timeout_ms: opts
+            .config
+            .parse_timeout_ms
+            .unwrap_or(DEFAULT_PARSE_TIMEOUT_MS),
+        max_blocks: opts
+            .config
+            .max_function_blocks
+            .unwrap_or(DEFAULT_MAX_FUNCTION_BLOCKS),
+        panic_on: std::env::var(TEST_PANIC_ENV).ok().filter(|s| !s.is_empty()),
+    };
+    let mut modules: Vec<Module> = files.iter().map(|_| Module::default()).collect();
+    // The pre-filter (`prefilter`): which files can matter. Without it, every file.
+    let n = files.len();
+    let facts: Vec<FileFacts> = if opts.prefilter {
+        let needles = Needles::new(&opts.catalog);
+        files
+            .par_iter()
+            .zip(langs.par_iter())
+            .map(|(f, &lang)| {
+                std::panic::catch_unwind(|| prefilter::scan(&f.text, lang, &needles))
+                    // A scan that fails parses the file: the pre-filter may only save work.
+                    .unwrap_or_else(|_| FileFacts {
+                        seed: true,
+                        ..FileFacts::default()
+                    })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut selected: Vec<bool> = if opts.prefilter {
+        facts.iter().map(|f| f.seed).collect()
+    } else {
+        vec![true; n]
+    };
+    let mut lowered = vec![false; n];
+    let mut failed = vec![false; n];
+    // Files by the names they define, and by their file names (for `#include`).
+    let mut defined_in: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut named: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, fact) in facts.iter().enumerate() {
+        for d in &fact.defines {
+            defined_in.entry(d.as_str()).or_default().push(i);
+        }
+        if let Some(name) = files[i].path.file_name() {
+            named
+                .entry(name.to_string_lossy().to_ascii_lowercase())
+                .or_default()
+                .push(i);
         }
     }
+    stats.prefilter = t.elapsed();
+    let mut parse_time = Duration::ZERO;
+    let mut analysis_time = Duration::ZERO;
+    let analysis = loop {
+        // Parse and lower what is selected, then what it includes and what defines the names
+        // it uses, until nothing new is needed.
+        let t = Instant::now();
+        loop {
+            let pending: Vec<usize> = (0..n).filter(|&i| selected[i] && !lowered[i]).collect();
+            if pending.is_empty() {
+                break;
+            }
+            for (i, m) in lower.run(&pending, &mut notices) {
+                lowered[i] = true;
+                match m {
+                    Some(m) => modules[i] = m,
+                    None => failed[i] = true,
+                }
+            }
+            if !opts.prefilter {
+                break;
+            }
+            let mut needed: Vec<&str> = Vec::new();
+            let mut includes: Vec<&str> = Vec::new();
+            for &i in &pending {
+                prefilter::needed_names(&modules[i], &mut needed);
+                includes.extend(facts[i].includes.iter().map(String::as_str));
+            }
+            needed.sort_unstable();
+            needed.dedup();
+            for name in needed {
+                for &j in defined_in.get(name).into_iter().flatten() {
+                    selected[j] = true;
+                }
+            }
+            for name in includes {
+                for &j in named.get(name).into_iter().flatten() {
+                    selected[j] = true;
+                }
+            }
+        }
+        parse_time += t.elapsed();
 
-    // Analyse the whole run (summaries cross files), then apply each file's suppressions.
-    let t = Instant::now();
-    let pairs: Vec<(FileId, &Module)> = files.iter().map(|f| f.id).zip(modules.iter()).collect();
-    let index = Index::new(&opts.catalog, &pairs);
-    let enabled = |file: FileId, rule: &str| rule_enabled(opts, &files[file.0 as usize].path, rule);
-    let analysis = analysis::analyze_program(&index, &pairs, &enabled);
+        // Analyse the whole run (summaries cross files).
+        let t = Instant::now();
+        let pairs: Vec<(FileId, &Module)> =
+            files.iter().map(|f| f.id).zip(modules.iter()).collect();
+        let index = Index::new(&opts.catalog, &pairs);
+        let enabled =
+            |file: FileId, rule: &str| rule_enabled(opts, &files[file.0 as usize].path, rule);
+        let analysis = analysis::analyze_program(&index, &pairs, &enabled);
+        analysis_time += t.elapsed();
+        if !opts.prefilter {
+            break analysis;
+        }
+        // Callers of functions that hand request-scoped values out: parse them and go again.
+        let t = Instant::now();
+        let unselected: Vec<(usize, &str)> = (0..n)
+            .filter(|&i| !selected[i])
+            .map(|i| (i, files[i].text.as_str()))
+            .collect();
+        let callers = prefilter::scan_words(&analysis.exported, &unselected);
+        stats.prefilter += t.elapsed();
+        if callers.is_empty() {
+            break analysis;
+        }
+        for i in callers {
+            selected[i] = true;
+        }
+    };
+    stats.parse = parse_time;
+    stats.files_parsed = lowered.iter().filter(|l| **l).count();
+    stats.files_checked -= failed.iter().filter(|f| **f).count();
     for (file, message) in analysis.failures {
         notices.push(Notice {
             path: files[file.0 as usize].path.clone(),
@@ -303,6 +367,7 @@ fn check_files(
             message,
         });
     }
+    let t = Instant::now();
     let mut diagnostics = analysis.diagnostics;
     let mut by_file: Vec<Vec<Diagnostic>> = vec![Vec::new(); files.len()];
     for d in diagnostics.drain(..) {
@@ -338,7 +403,7 @@ fn check_files(
         diagnostics.extend(diags);
         notices.extend(notice);
     }
-    stats.analysis = t.elapsed();
+    stats.analysis = analysis_time + t.elapsed();
 
     diagnostics.sort_by(|a, b| {
         (a.file, a.primary.start, a.rule, &a.message).cmp(&(
@@ -357,6 +422,85 @@ fn check_files(
         diagnostics,
         notices,
         stats,
+    }
+}
+
+/// Parsing and lowering a set of files, with the per-file budgets.
+struct Lowering<'a> {
+    opts: &'a Options,
+    files: &'a [SourceFile],
+    langs: &'a [syntax::Language],
+    macros: &'a MacroTable,
+    timeout_ms: u64,
+    max_blocks: u64,
+    panic_on: Option<String>,
+}
+
+impl Lowering<'_> {
+    /// Parse and lower `which` (in parallel); `None` for a file that failed or ran out of
+    /// time, with its notice.
+    fn run(&self, which: &[usize], notices: &mut Vec<Notice>) -> Vec<(usize, Option<Module>)> {
+        let _ = self.opts;
+        let lowered: Vec<(usize, Result<Module, Notice>)> =
+            which.par_iter().map(|&i| (i, self.one(i))).collect();
+        lowered
+            .into_iter()
+            .map(|(i, m)| match m {
+                Ok(mut m) => {
+                    let path = &self.files[i].path;
+                    // The analysis budget: a function too large to analyse in reasonable time
+                    // is left out (calls to it are unknown calls), with a notice.
+                    m.functions.retain(|func| {
+                        let blocks = func.body.blocks.len() as u64;
+                        let fits = blocks <= self.max_blocks;
+                        if !fits {
+                            notices.push(Notice {
+                                path: path.clone(),
+                                level: Severity::Warning,
+                                message: format!(
+                                    "function `{}` has {blocks} basic blocks, over the limit of \
+                                     {} (`[limits] max-function-blocks`), not analysed",
+                                    func.name, self.max_blocks
+                                ),
+                            });
+                        }
+                        fits
+                    });
+                    (i, Some(m))
+                }
+                Err(notice) => {
+                    notices.push(notice);
+                    (i, None)
+                }
+            })
+            .collect()
+    }
+
+    fn one(&self, i: usize) -> Result<Module, Notice> {
+        let f = &self.files[i];
+        let lang = self.langs[i];
+        let timeout_ms = self.timeout_ms;
+        let deadline = Instant::now() + Duration::from_millis(timeout_ms);
+        let parsed = std::panic::catch_unwind(|| {
+            if let Some(p) = &self.panic_on
+                && f.path.to_string_lossy().contains(p.as_str())
+            {
+                panic!("{TEST_PANIC_ENV} test hook");
+            }
+            syntax::parse_and_lower_until(lang, &f.text, self.macros, Some(deadline))
+        });
+        match parsed {
+            Ok(Ok(m)) => Ok(m),
+            Ok(Err(syntax::Timeout)) => Err(Notice {
+                path: f.path.clone(),
+                level: Severity::Warning,
+                message: format!(
+                    "parsing took longer than {timeout_ms} ms (`[limits] parse-timeout-ms`), \
+                     file skipped"
+                ),
+            }),
+            Err(p) => Err(internal_error(&f.path, "parsing", &panic_message(p))),
+        }
     }
 }
 

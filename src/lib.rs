@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod driver;
 pub mod ir;
+pub mod prefilter;
 pub mod report;
 pub mod rules;
 pub mod source;

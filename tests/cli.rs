@@ -454,3 +454,21 @@ fn github_format_escapes_properties_and_messages_and_annotates_skipped_files() {
         "::warning file=src/blob.h,title=iislint::src/blob.h: binary file (contains NUL bytes), skipped"
     );
 }
+
+#[test]
+fn the_prefilter_skips_only_files_that_cannot_matter() {
+    // Of the closure fixture's six files, only unrelated.cpp reaches nothing of the API and is
+    // reached by nothing; the other five are parsed (seed, include, callees, caller).
+    let dir = root().join("testdata/prefilter-closure");
+    let o = iislint(&dir, &["check", "--stats", "--jobs", "1", "."]);
+    let err = stderr(&o);
+    assert!(err.contains("6 files (6 found, 5 parsed)"), "{err}");
+    assert!(stdout(&o).ends_with("4 findings in 4 files, 6 files checked\n"));
+    let all = iislint(&dir, &["check", "--stats", "--no-prefilter", "."]);
+    assert!(
+        stderr(&all).contains("6 files (6 found, 6 parsed)"),
+        "{}",
+        stderr(&all)
+    );
+    assert_eq!(stdout(&all), stdout(&o));
+}

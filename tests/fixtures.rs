@@ -7,6 +7,9 @@
 //! and every expectation found: failures are listed as **Missing** (expected, not reported) and
 //! **Noisy** (reported, not expected). A finding's line is the line where its primary location
 //! starts.
+//!
+//! Each project is also checked with and without the pre-filter (`--no-prefilter`): the two runs
+//! must report exactly the same findings, suppressions and notices.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -31,8 +34,8 @@ fn project_findings(dir: &Path) -> ProjectResult {
         .clone()
 }
 
-fn run_project(dir: &Path) -> Result<Findings, String> {
-    let opts = Options {
+fn options(dir: &Path, prefilter: bool) -> Options {
+    Options {
         paths: vec![dir.to_path_buf()],
         config: Config::default(),
         catalog: Catalog::builtin(),
@@ -40,7 +43,60 @@ fn run_project(dir: &Path) -> Result<Findings, String> {
         ignore: vec![],
         no_ignore: true,
         jobs: 1,
-    };
+        prefilter,
+    }
+}
+
+/// Everything a run of `dir` reports (suppressed findings and notices included), one line each.
+fn everything(dir: &Path, prefilter: bool) -> Result<Vec<String>, String> {
+    let run = driver::run(&options(dir, prefilter)).map_err(|e| e.to_string())?;
+    let mut out: Vec<String> = run
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let f = run.file(d.file);
+            format!(
+                "{}:{}: {} {} (suppressed: {:?})",
+                f.path.display(),
+                d.primary.start,
+                d.rule,
+                d.message,
+                d.suppressed.is_some()
+            )
+        })
+        .collect();
+    out.extend(
+        run.notices
+            .iter()
+            .map(|n| format!("{}: {}", n.path.display(), n.message)),
+    );
+    Ok(out)
+}
+
+/// The pre-filter parses only the files that can matter: the project's findings, suppressions
+/// and notices must be exactly those of a run that parses every file.
+fn same_without_prefilter(dir: &Path) -> Result<(), Failed> {
+    let with = everything(dir, true)?;
+    let without = everything(dir, false)?;
+    if with == without {
+        return Ok(());
+    }
+    let mut problems = Vec::new();
+    for w in &without {
+        if !with.contains(w) {
+            problems.push(format!("lost by the pre-filter:  {w}"));
+        }
+    }
+    for w in &with {
+        if !without.contains(w) {
+            problems.push(format!("only with the pre-filter: {w}"));
+        }
+    }
+    Err(problems.join("\n").into())
+}
+
+fn run_project(dir: &Path) -> Result<Findings, String> {
+    let opts = options(dir, true);
     let run = driver::run(&opts).map_err(|e| e.to_string())?;
     if let Some(n) = run.notices.first() {
         return Err(format!("{}: {}", n.path.display(), n.message));
@@ -159,6 +215,11 @@ fn main() {
             let project = project.clone();
             trials.push(Trial::test(name, move || check_file(&project, &file)));
         }
+        let name = format!(
+            "{}/ same findings without the pre-filter",
+            project.strip_prefix(&root).unwrap_or(&project).display()
+        );
+        trials.push(Trial::test(name, move || same_without_prefilter(&project)));
     }
     assert!(
         total_files > 0,

@@ -16,6 +16,7 @@ fn sink_wrapper_called_from_two_places_is_one_finding_with_two_traces() {
         ignore: vec![],
         no_ignore: true,
         jobs: 2,
+        prefilter: true,
     };
     let run = driver::run(&opts).expect("run");
     let at = |name: &str, line: usize| {

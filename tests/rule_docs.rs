@@ -18,6 +18,7 @@ fn findings_of(rule: &str, code: &str, ext: &str) -> usize {
         ignore: vec![],
         no_ignore: true,
         jobs: 1,
+        prefilter: true,
     };
     let run = driver::run(&opts).expect("run");
     run.active().filter(|d| d.rule == rule).count()

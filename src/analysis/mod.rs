@@ -45,6 +45,10 @@ pub struct Analysis {
     /// (file, message) for each function whose analysis failed; the rest of the run is
     /// unaffected.
     pub failures: Vec<(FileId, String)>,
+    /// Names through which request-scoped values (or request input, or borrowed buffers) reach callers: functions whose summary
+    /// returns one, writes one to an out-parameter, completes a context of their own, or keeps
+    /// one in a member (with their class). The pre-filter parses the files that name them.
+    pub exported: Vec<String>,
 }
 
 /// Every rule that reads the dataflow's events.
@@ -102,9 +106,28 @@ pub fn analyze_program(
                 .collect::<Vec<_>>()
         })
         .collect();
+    let mut exported = Vec::new();
+    for (f, sum) in &done {
+        let scoped = |fact: &dataflow::Fact| fact.kind != crate::catalog::Kind::Param;
+        let keeps = sum.keeps.iter().any(|(fact, _, _)| scoped(fact));
+        if sum.returns.iter().any(scoped)
+            || sum.outs.iter().any(|(_, fact)| scoped(fact))
+            || sum.completes.iter().any(Option::is_none)
+            || keeps
+        {
+            let func = &module_of[&f.file].functions[f.index as usize];
+            exported.push(func.name.clone());
+            if keeps && let Some(class) = &func.class {
+                exported.push(class.rsplit("::").next().unwrap_or(class).to_owned());
+            }
+        }
+    }
+    exported.sort();
+    exported.dedup();
     Analysis {
         diagnostics: finding::merge(diags),
         failures,
+        exported,
     }
 }
 
