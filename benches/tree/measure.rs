@@ -91,6 +91,7 @@ pub fn check_in_process(dir: &Path, jobs: usize) -> InProcess {
         ignore: vec![],
         no_ignore: false,
         jobs,
+        prefilter: true,
     };
     let t = Instant::now();
     let run = iislint::driver::run(&opts).expect("the run starts");
