@@ -247,7 +247,7 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
     if args.stats {
         let s = &run.stats;
         eprintln!(
-            "iislint: stats: {} files ({} found, {} parsed), {} bytes, {} lines; discovery {:.1} ms, read {:.1} ms, prefilter {:.1} ms, parse {:.1} ms, analysis {:.1} ms, output {:.1} ms",
+            "iislint: stats: {} files ({} found, {} parsed), {} bytes, {} lines; discovery {:.1} ms, read {:.1} ms, prefilter {:.1} ms, parse {:.1} ms, analysis {:.1} ms ({} rounds), output {:.1} ms",
             s.files_checked,
             s.files_found,
             s.files_parsed,
@@ -258,6 +258,7 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
             ms(s.prefilter),
             ms(s.parse),
             ms(s.analysis),
+            s.analysis_rounds,
             ms(output_time),
         );
     }

@@ -2,7 +2,7 @@
 //! parser per thread) → index the whole run → analyse (parallel) → suppressions → sort.
 //! Each file is read once and parsed once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -78,6 +78,9 @@ pub struct Stats {
     pub prefilter: Duration,
     pub parse: Duration,
     pub analysis: Duration,
+    /// Times the whole run was analysed: one, plus one per round of callers the pre-filter
+    /// added.
+    pub analysis_rounds: usize,
 }
 
 pub struct Run {
@@ -231,6 +234,8 @@ fn check_files(
     // Macros: the catalogue's, the config's, and the simple ones the sources define.
     let t = Instant::now();
     let macros = macro_table(opts, &files, &langs, &mut notices);
+    let learning = t.elapsed();
+    let t = Instant::now();
     let lower = Lowering {
         opts,
         files: &files,
@@ -274,11 +279,19 @@ fn check_files(
     let mut lowered = vec![false; n];
     let mut failed = vec![false; n];
     // Files by the names they define, and by their file names (for `#include`).
-    let mut defined_in: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut free_in: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut type_in: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut derived_in: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut named: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, fact) in facts.iter().enumerate() {
-        for d in &fact.defines {
-            defined_in.entry(d.as_str()).or_default().push(i);
+        for (names, map) in [
+            (&fact.free, &mut free_in),
+            (&fact.types, &mut type_in),
+            (&fact.derives, &mut derived_in),
+        ] {
+            for d in names {
+                map.entry(d.as_str()).or_default().push(i);
+            }
         }
         if let Some(name) = files[i].path.file_name() {
             named
@@ -287,8 +300,11 @@ fn check_files(
                 .push(i);
         }
     }
+    // Types the parsed files use and methods they call (for overrides in subclasses).
+    let mut used_types: HashSet<String> = HashSet::new();
+    let mut called_methods: HashSet<String> = HashSet::new();
     stats.prefilter = t.elapsed();
-    let mut parse_time = Duration::ZERO;
+    let mut parse_time = learning;
     let mut analysis_time = Duration::ZERO;
     let analysis = loop {
         // Parse and lower what is selected, then what it includes and what defines the names
@@ -309,22 +325,38 @@ fn check_files(
             if !opts.prefilter {
                 break;
             }
-            let mut needed: Vec<&str> = Vec::new();
+            let mut needs = prefilter::Needs::default();
             let mut includes: Vec<&str> = Vec::new();
             for &i in &pending {
-                prefilter::needed_names(&modules[i], &mut needed);
+                prefilter::needed_names(&modules[i], &mut needs);
                 includes.extend(facts[i].includes.iter().map(String::as_str));
             }
-            needed.sort_unstable();
-            needed.dedup();
-            for name in needed {
-                for &j in defined_in.get(name).into_iter().flatten() {
+            called_methods.extend(needs.methods.iter().map(|m| (*m).to_owned()));
+            used_types.extend(needs.types.iter().map(|m| (*m).to_owned()));
+            let mut select = |files: Option<&Vec<usize>>| {
+                for &j in files.into_iter().flatten() {
                     selected[j] = true;
                 }
+            };
+            for name in needs.free {
+                select(free_in.get(name));
+            }
+            for name in needs.types {
+                select(type_in.get(name));
             }
             for name in includes {
-                for &j in named.get(name).into_iter().flatten() {
-                    selected[j] = true;
+                select(named.get(name));
+            }
+            // Subclasses of the classes used that override a method called: a call through
+            // the base class may reach them.
+            for (base, derived) in &derived_in {
+                if !used_types.contains(*base) || !type_in.contains_key(base) {
+                    continue;
+                }
+                for &j in derived {
+                    if !selected[j] && facts[j].methods.iter().any(|m| called_methods.contains(m)) {
+                        selected[j] = true;
+                    }
                 }
             }
         }
@@ -339,6 +371,7 @@ fn check_files(
             |file: FileId, rule: &str| rule_enabled(opts, &files[file.0 as usize].path, rule);
         let analysis = analysis::analyze_program(&index, &pairs, &enabled);
         analysis_time += t.elapsed();
+        stats.analysis_rounds += 1;
         if !opts.prefilter {
             break analysis;
         }

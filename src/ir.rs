@@ -324,12 +324,9 @@ pub enum ExprKind {
         args: Vec<Expr>,
     },
     /// `T(args)` / `T{args}` where `T` is a type, and `new T(args)` (with placement arguments).
-    Construct {
-        ty: TypeRef,
-        args: Vec<Expr>,
-        placement: Vec<Expr>,
-        heap: bool,
-    },
+    /// Boxed, like the type of a cast: the rare large variants would otherwise set the size of
+    /// every expression.
+    Construct(Box<ConstructExpr>),
     Assign {
         lhs: Box<Expr>,
         rhs: Box<Expr>,
@@ -350,7 +347,7 @@ pub enum ExprKind {
     IncDec(Box<Expr>),
     Cast {
         kind: CastKind,
-        ty: TypeRef,
+        ty: Box<TypeRef>,
         expr: Box<Expr>,
     },
     Cond {
@@ -375,6 +372,15 @@ pub enum ExprKind {
     /// Something the front end did not understand; its sub-expressions are still evaluated,
     /// and its value is unknown (never request-scoped).
     Opaque(Vec<Expr>),
+}
+
+#[derive(Debug, Clone)]
+pub struct ConstructExpr {
+    pub ty: TypeRef,
+    pub args: Vec<Expr>,
+    pub placement: Vec<Expr>,
+    /// `new T(...)`: the value is a pointer to the object.
+    pub heap: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -427,11 +433,9 @@ impl Expr {
                 callee.visit(f);
                 args.iter().for_each(|a| a.visit(f));
             }
-            ExprKind::Construct {
-                args, placement, ..
-            } => {
-                placement.iter().for_each(|a| a.visit(f));
-                args.iter().for_each(|a| a.visit(f));
+            ExprKind::Construct(c) => {
+                c.placement.iter().for_each(|a| a.visit(f));
+                c.args.iter().for_each(|a| a.visit(f));
             }
             ExprKind::Assign { lhs, rhs, .. } | ExprKind::Binary { lhs, rhs, .. } => {
                 lhs.visit(f);

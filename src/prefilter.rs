@@ -19,7 +19,7 @@
 //! fixture, check that). The lexical scan over-approximates (a name defined in a macro, an
 //! expression that looks like a definition): more files parsed, never fewer.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::catalog::Catalog;
 use crate::ir::{ExprKind, Function, Module, TypeRef};
@@ -85,8 +85,11 @@ impl Needles {
         names.retain(|n| n.len() >= 3);
         names.sort();
         names.dedup();
+        // A full DFA: a few hundred short names make a small one, and it is the fastest
+        // search over every byte of every file that does not name the API.
         let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostFirst)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&names)
             .expect("the needles are a few hundred short names");
         Needles { ac, names }
@@ -122,33 +125,59 @@ fn snake_case(name: &str) -> String {
     out
 }
 
-/// What the pre-filter knows of one file without parsing it.
+/// What the pre-filter knows of one file without parsing it. Name lists are sorted and unique.
 #[derive(Debug, Default, Clone)]
 pub struct FileFacts {
     /// The text names the IIS API.
     pub seed: bool,
     /// File names of `#include`s, lowercased, without directories.
     pub includes: Vec<String>,
-    /// Names the file appears to define (sorted, unique): functions, types, `typedef`s,
-    /// classes whose methods it defines out of line (`CFoo::Bar(...) {`), Rust items and the
-    /// types of its `impl` blocks.
-    pub defines: Vec<String>,
+    /// Free functions it defines (and Rust statics, constants, macros).
+    pub free: Vec<String>,
+    /// Types it defines (classes, structs, enums, `typedef`s, `using`s, Rust items), and
+    /// classes whose methods it defines (`CFoo::Bar(...) {`, Rust `impl` blocks).
+    pub types: Vec<String>,
+    /// Classes (and Rust traits) its classes derive from.
+    pub derives: Vec<String>,
+    /// Methods it defines (in a class body, out of line, in an `impl`).
+    pub methods: Vec<String>,
 }
 
 /// Scan one file.
 pub fn scan(text: &str, lang: Language, needles: &Needles) -> FileFacts {
     let seed = needles.is_match(text);
+    if seed {
+        // A seed is parsed anyway: what it defines is never looked up, only what it includes.
+        return FileFacts {
+            seed,
+            includes: match lang {
+                Language::Cpp => text
+                    .lines()
+                    .filter(|l| l.trim_start().starts_with('#'))
+                    .filter_map(|l| include_name(l.trim_start()))
+                    .collect(),
+                Language::Rust => Vec::new(),
+            },
+            ..FileFacts::default()
+        };
+    }
     let lexed = lex(text, lang);
-    let mut defines = match lang {
+    let defs = match lang {
         Language::Cpp => cpp_defines(&lexed.tokens),
         Language::Rust => rust_defines(&lexed.tokens),
     };
-    defines.sort_unstable();
-    defines.dedup();
+    let owned = |mut v: Vec<&str>| -> Vec<String> {
+        v.sort_unstable();
+        v.dedup();
+        v.into_iter().map(str::to_owned).collect()
+    };
     FileFacts {
         seed,
         includes: lexed.includes,
-        defines: defines.into_iter().map(str::to_owned).collect(),
+        free: owned(defs.free),
+        types: owned(defs.types),
+        derives: owned(defs.derives),
+        methods: owned(defs.methods),
     }
 }
 
@@ -427,9 +456,37 @@ const CPP_NOT_FUNCTIONS: &[&str] = &[
     "delete",
 ];
 
-fn cpp_defines<'a>(t: &[Tok<'a>]) -> Vec<&'a str> {
+/// What one file appears to define, by kind of name.
+#[derive(Default)]
+struct Defs<'a> {
+    free: Vec<&'a str>,
+    types: Vec<&'a str>,
+    derives: Vec<&'a str>,
+    methods: Vec<&'a str>,
+}
+
+/// Ends of the class (C++) or `impl`/`trait` (Rust) bodies the scan is inside: a function
+/// defined there is a method.
+struct Bodies(Vec<usize>);
+
+impl Bodies {
+    fn enter(&mut self, end: usize) {
+        self.0.push(end);
+    }
+
+    /// Is token `i` inside one of the bodies?
+    fn inside(&mut self, i: usize) -> bool {
+        while self.0.last().is_some_and(|&end| end < i) {
+            self.0.pop();
+        }
+        !self.0.is_empty()
+    }
+}
+
+fn cpp_defines<'a>(t: &[Tok<'a>]) -> Defs<'a> {
     let close = matching(t);
-    let mut out = Vec::new();
+    let mut out = Defs::default();
+    let mut classes = Bodies(Vec::new());
     let punct = |i: usize, p: u8| matches!(t.get(i), Some(Tok::Punct(q)) if *q == p);
     for i in 0..t.len() {
         let Tok::Ident(word) = t[i] else { continue };
@@ -445,20 +502,24 @@ fn cpp_defines<'a>(t: &[Tok<'a>]) -> Vec<&'a str> {
                         Tok::Punct(b'(') | Tok::Punct(b'[') => j = close[j] as usize,
                         Tok::Punct(b':') if punct(j + 1, b':') => j += 1,
                         Tok::Punct(b'{') => {
-                            out.extend(last);
+                            out.types.extend(last);
+                            classes.enter(close[j] as usize);
                             break;
                         }
                         Tok::Punct(b':') => {
-                            // The bases too: a class deriving from `Base` may override what a
-                            // call through a `Base*` reaches.
-                            out.extend(last);
+                            // The bases: a class deriving from `Base` may override what a call
+                            // through a `Base*` reaches.
+                            out.types.extend(last);
                             let mut k = j + 1;
                             while k < t.len() && k < j + 64 {
                                 match t[k] {
-                                    Tok::Punct(b'{') => break,
-                                    Tok::Punct(b'<') => break,
+                                    Tok::Punct(b'{') => {
+                                        classes.enter(close[k] as usize);
+                                        break;
+                                    }
+                                    Tok::Punct(b'<' | b';') => break,
                                     Tok::Ident("public" | "private" | "protected" | "virtual") => {}
-                                    Tok::Ident(w) => out.push(w),
+                                    Tok::Ident(w) => out.derives.push(w),
                                     _ => {}
                                 }
                                 k += 1;
@@ -484,7 +545,7 @@ fn cpp_defines<'a>(t: &[Tok<'a>]) -> Vec<&'a str> {
                                 Some(Tok::Punct(b';' | b',' | b')' | b'['))
                             ) =>
                         {
-                            out.push(w)
+                            out.types.push(w)
                         }
                         _ => {}
                     }
@@ -493,27 +554,36 @@ fn cpp_defines<'a>(t: &[Tok<'a>]) -> Vec<&'a str> {
             }
             "using" => {
                 if let (Some(Tok::Ident(w)), true) = (t.get(i + 1), punct(i + 2, b'=')) {
-                    out.push(w);
+                    out.types.push(w);
                 }
             }
+            // A member initialiser (`: m_x(0), m_y(1) {`) is not a definition.
             _ if punct(i + 1, b'(')
                 && !CPP_NOT_FUNCTIONS.contains(&word)
+                && !(i >= 1 && punct(i - 1, b',')
+                    || i >= 1 && punct(i - 1, b':') && !(i >= 2 && punct(i - 2, b':')))
                 && is_cpp_definition(t, &close, close[i + 1] as usize + 1) =>
             {
-                out.push(word);
-                // `CFoo::Bar(...) {`: the class's methods are defined here; `~CFoo`.
+                // `CFoo::Bar(...) {`: a method of `CFoo`; `CFoo::~CFoo()`.
                 let mut k = i;
                 if k >= 1 && punct(k - 1, b'~') {
                     k -= 1;
                 }
+                let mut qualified = false;
                 while k >= 3 && punct(k - 1, b':') && punct(k - 2, b':') {
                     match t[k - 3] {
                         Tok::Ident(q) => {
-                            out.push(q);
+                            out.types.push(q);
+                            qualified = true;
                             k -= 3;
                         }
                         _ => break,
                     }
+                }
+                if qualified || classes.inside(i) {
+                    out.methods.push(word);
+                } else {
+                    out.free.push(word);
                 }
             }
             _ => {}
@@ -539,11 +609,7 @@ fn is_cpp_definition(t: &[Tok<'_>], close: &[u32], mut j: usize) -> bool {
             Tok::Punct(b'(') | Tok::Punct(b'[') => j = close[j] as usize,
             Tok::Ident("try") => return true,
             Tok::Ident(_) => {}
-            Tok::Punct(b'-' | b'>' | b'<' | b'&' | b'*' | b',') => {
-                if t[j] == Tok::Punct(b',') {
-                    return false;
-                }
-            }
+            Tok::Punct(b'-' | b'>' | b'<' | b'&' | b'*') => {}
             Tok::Punct(_) => return false,
         }
         j += 1;
@@ -551,8 +617,10 @@ fn is_cpp_definition(t: &[Tok<'_>], close: &[u32], mut j: usize) -> bool {
     false
 }
 
-fn rust_defines<'a>(t: &[Tok<'a>]) -> Vec<&'a str> {
-    let mut out = Vec::new();
+fn rust_defines<'a>(t: &[Tok<'a>]) -> Defs<'a> {
+    let close = matching(t);
+    let mut out = Defs::default();
+    let mut impls = Bodies(Vec::new());
     let ident = |i: usize| match t.get(i) {
         Some(Tok::Ident(w)) => Some(*w),
         _ => None,
@@ -560,9 +628,16 @@ fn rust_defines<'a>(t: &[Tok<'a>]) -> Vec<&'a str> {
     for i in 0..t.len() {
         let Tok::Ident(word) = t[i] else { continue };
         match word {
-            "fn" | "struct" | "enum" | "union" | "trait" | "type" | "mod" => {
-                out.extend(ident(i + 1));
+            "fn" => {
+                if let Some(w) = ident(i + 1) {
+                    if impls.inside(i) {
+                        out.methods.push(w);
+                    } else {
+                        out.free.push(w);
+                    }
+                }
             }
+            "struct" | "enum" | "union" | "type" | "mod" => out.types.extend(ident(i + 1)),
             // `const NAME: T`, `static mut NAME: T` (not `*const T`, `const fn`).
             "const" | "static" => {
                 let j = if ident(i + 1) == Some("mut") {
@@ -571,16 +646,18 @@ fn rust_defines<'a>(t: &[Tok<'a>]) -> Vec<&'a str> {
                     i + 1
                 };
                 if matches!(t.get(j + 1), Some(Tok::Punct(b':'))) {
-                    out.extend(ident(j));
+                    out.free.extend(ident(j));
                 }
             }
             "macro_rules" if matches!(t.get(i + 1), Some(Tok::Punct(b'!'))) => {
-                out.extend(ident(i + 2));
+                out.free.extend(ident(i + 2));
             }
-            "impl" => {
-                // `impl<T> Trait<X> for Type<T> where .. {`: the last name outside `<>`.
+            "impl" | "trait" => {
+                // `impl<T> Trait<X> for Type<T> where .. {`: the last name outside `<>` is the
+                // type; a name before `for` is a trait it implements.
                 let mut depth = 0i32;
                 let mut last = None;
+                let mut in_where = false;
                 let mut j = i + 1;
                 while j < t.len() && j < i + 96 {
                     match t[j] {
@@ -589,15 +666,26 @@ fn rust_defines<'a>(t: &[Tok<'a>]) -> Vec<&'a str> {
                         Tok::Punct(b'>') if !matches!(t.get(j - 1), Some(Tok::Punct(b'-'))) => {
                             depth -= 1
                         }
-                        Tok::Punct(b'{' | b';') => break,
-                        Tok::Ident("where") if depth == 0 => break,
-                        Tok::Ident("for" | "dyn" | "unsafe" | "mut" | "const") => {}
-                        Tok::Ident(w) if depth == 0 => last = Some(w),
+                        Tok::Punct(b'{') => {
+                            impls.enter(close[j] as usize);
+                            break;
+                        }
+                        Tok::Punct(b';') => break,
+                        Tok::Ident("where") if depth == 0 => in_where = true,
+                        Tok::Ident("for") if depth == 0 && word == "impl" => {
+                            out.derives.extend(last.take());
+                        }
+                        Tok::Ident("dyn" | "unsafe" | "mut" | "const") => {}
+                        Tok::Ident(w)
+                            if depth == 0 && !in_where && (word == "impl" || last.is_none()) =>
+                        {
+                            last = Some(w)
+                        }
                         _ => {}
                     }
                     j += 1;
                 }
-                out.extend(last);
+                out.types.extend(last);
             }
             _ => {}
         }
@@ -605,31 +693,50 @@ fn rust_defines<'a>(t: &[Tok<'a>]) -> Vec<&'a str> {
     out
 }
 
-/// Names a lowered module uses that another file may define: free functions it calls, names
-/// it reads (globals, statics), the classes of its methods, and every type it declares
-/// (locals, parameters, members, statics, return types, bases, casts, constructions).
-/// Method calls need no entry: the analysis resolves them through the receiver's declared
-/// class, whose name is a type here.
-pub fn needed_names<'m>(m: &'m Module, out: &mut Vec<&'m str>) {
-    fn ty<'m>(t: &'m TypeRef, out: &mut Vec<&'m str>) {
+/// What the lowered files need from others.
+#[derive(Default)]
+pub struct Needs<'m> {
+    /// Names of free functions called or referred to, and of globals read (Rust statics).
+    pub free: Vec<&'m str>,
+    /// Types declared anywhere (locals, parameters, members, statics, return types, bases,
+    /// casts, constructions), the classes of methods, the qualifiers of qualified names.
+    pub types: Vec<&'m str>,
+    /// Names of methods called (`recv->Method()`).
+    pub methods: Vec<&'m str>,
+}
+
+/// What a lowered module uses that another file may define. A method call is resolved through
+/// its receiver's declared class, whose name is among the types; so only free names are needed
+/// by name.
+pub fn needed_names<'m>(m: &'m Module, out: &mut Needs<'m>) {
+    fn ty<'m>(t: &'m TypeRef, out: &mut Needs<'m>) {
         if !t.name.is_empty() {
-            out.push(&t.name);
+            out.types.push(&t.name);
         }
         t.args.iter().for_each(|a| ty(a, out));
     }
-    fn path<'m>(n: &'m str, out: &mut Vec<&'m str>) {
-        out.extend(n.split("::").filter(|s| !s.is_empty()));
+    /// `ns::Class::f`: `f` a free function (or a method of `Class`), the rest types.
+    fn name<'m>(n: &'m str, out: &mut Needs<'m>) {
+        let mut parts = n.rsplit("::").filter(|s| !s.is_empty());
+        out.free.extend(parts.next());
+        out.types.extend(parts);
     }
-    fn function<'m>(f: &'m Function, out: &mut Vec<&'m str>) {
+    fn function<'m>(f: &'m Function, out: &mut Needs<'m>) {
         if let Some(c) = &f.class {
-            path(c, out);
+            out.types.extend(c.split("::").filter(|s| !s.is_empty()));
         }
         ty(&f.ret, out);
         f.locals.iter().for_each(|l| ty(&l.ty, out));
         for e in f.exprs() {
             e.visit(&mut |e| match &e.kind {
-                ExprKind::Name(n) => path(n, out),
-                ExprKind::Construct { ty: t, .. } | ExprKind::Cast { ty: t, .. } => ty(t, out),
+                ExprKind::Name(n) => name(n, out),
+                ExprKind::Call { callee, .. } => {
+                    if let ExprKind::Field { name, .. } = &callee.peel().kind {
+                        out.methods.push(name);
+                    }
+                }
+                ExprKind::Construct(c) => ty(&c.ty, out),
+                ExprKind::Cast { ty: t, .. } => ty(t, out),
                 _ => {}
             });
         }
@@ -639,11 +746,15 @@ pub fn needed_names<'m>(m: &'m Module, out: &mut Vec<&'m str>) {
     for s in &m.statics {
         ty(&s.ty, out);
         if let Some(c) = &s.class {
-            path(c, out);
+            out.types.extend(c.split("::").filter(|s| !s.is_empty()));
         }
     }
     for c in &m.classes {
-        c.bases.iter().for_each(|b| path(b, out));
+        // The class itself: its subclasses elsewhere may override what its users call.
+        out.types.push(&c.name);
+        for b in &c.bases {
+            out.types.extend(b.split("::").filter(|s| !s.is_empty()));
+        }
         c.fields.iter().for_each(|f| ty(&f.ty, out));
         c.methods.iter().for_each(|(_, t)| ty(t, out));
     }
@@ -659,10 +770,19 @@ pub struct WordSet {
 
 impl WordSet {
     pub fn new<S: AsRef<[u8]>>(words: &[S]) -> WordSet {
+        // Leftmost-longest without overlaps is enough: a match rejected for running into a
+        // longer identifier covers only identifier characters, so no whole-word match can start
+        // inside it.
         let ac = (!words.is_empty()).then(|| {
             AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
+                .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(AhoCorasickKind::DFA))
                 .build(words)
+                .or_else(|_| {
+                    AhoCorasickBuilder::new()
+                        .match_kind(MatchKind::LeftmostLongest)
+                        .build(words)
+                })
                 .expect("names of functions")
         });
         WordSet { ac }
@@ -672,7 +792,7 @@ impl WordSet {
     pub fn found_in(&self, text: &str) -> bool {
         let Some(ac) = &self.ac else { return false };
         let b = text.as_bytes();
-        ac.find_overlapping_iter(text).any(|m| {
+        ac.find_iter(text).any(|m| {
             let before = m.start().checked_sub(1).map(|i| b[i]);
             let after = b.get(m.end()).copied();
             !before.is_some_and(is_ident_byte) && !after.is_some_and(is_ident_byte)
@@ -695,9 +815,9 @@ pub fn scan_words(words: &[String], texts: &[(usize, &str)]) -> Vec<usize> {
 mod tests {
     use super::*;
 
-    fn defs(lang: Language, text: &str) -> Vec<String> {
+    fn defs(lang: Language, text: &str) -> FileFacts {
         let needles = Needles::new(&Catalog::builtin());
-        scan(text, lang, &needles).defines
+        scan(text, lang, &needles)
     }
 
     #[test]
@@ -737,13 +857,13 @@ mod tests {
             r#"
             #include "dir\Module.H"
             #include <windows.h>
-            class __declspec(novtable) CFoo final : public Base { void In() const { } };
+            class __declspec(novtable) CFoo final : public Base, private IOther { void In() const { } };
             struct Fwd;
             typedef struct _S { int a; } S, *PS;
             typedef void (*PFN)(int);
             using Alias = int;
             HRESULT CBar::Method(int a) const noexcept { if (a) { call(a); } }
-            CBar::CBar() : m_x(0) {}
+            CBar::CBar() : m_x(0), m_y(1) {}
             auto Tail(int) -> int { return 0; }
             static void Helper(char* p) { }
             void Decl(int);
@@ -752,22 +872,16 @@ mod tests {
             // void Commented() {}
             "#,
         );
-        for want in [
-            "CFoo", "In", "S", "PS", "PFN", "_S", "Alias", "CBar", "Method", "Tail", "Helper",
-            "m_x",
-        ] {
-            assert!(d.iter().any(|x| x == want), "{want} in {d:?}");
+        assert_eq!(d.includes, vec!["module.h", "windows.h"]);
+        assert_eq!(d.free, vec!["Helper", "Tail"]);
+        assert_eq!(d.methods, vec!["CBar", "In", "Method"]);
+        assert_eq!(d.derives, vec!["Base", "IOther"]);
+        for want in ["CFoo", "S", "PS", "PFN", "_S", "Alias", "CBar"] {
+            assert!(d.types.iter().any(|x| x == want), "{want} in {d:?}");
         }
-        for not in ["Fwd", "Decl", "f", "g", "Fake", "Commented", "if", "call"] {
-            assert!(!d.iter().any(|x| x == not), "{not} in {d:?}");
+        for not in ["Fwd", "m_x", "m_y"] {
+            assert!(!d.types.iter().any(|x| x == not), "{not} in {d:?}");
         }
-        let needles = Needles::new(&Catalog::builtin());
-        let facts = scan(
-            "#include \"dir\\Module.H\"\n#include <windows.h>\n",
-            Language::Cpp,
-            &needles,
-        );
-        assert_eq!(facts.includes, vec!["module.h", "windows.h"]);
     }
 
     #[test]
@@ -778,31 +892,33 @@ mod tests {
             pub fn run<'a>(x: &'a str) -> char { 'x' }
             struct Cache<T> { p: *const u8 }
             impl<T: Clone> Drop for Cache<T> { fn drop(&mut self) {} }
+            impl Cache<u8> { pub fn new() -> Self { todo!() } }
+            impl<T> Clone for Cache<T> where T: Copy { fn clone(&self) -> Self { todo!() } }
+            trait Keep { fn keep(&self); }
             static mut LAST: *const u8 = std::ptr::null();
             const MAX: usize = 4;
             const fn limit() -> usize { 3 }
-            macro_rules! keep { () => {} }
+            macro_rules! keep_it { () => {} }
             let s = r#"fn fake() {}"#;
             "##,
         );
-        for want in ["run", "Cache", "drop", "LAST", "MAX", "limit", "keep"] {
-            assert!(d.iter().any(|x| x == want), "{want} in {d:?}");
-        }
-        for not in ["fake", "Drop", "u8", "fn"] {
-            assert!(!d.iter().any(|x| x == not), "{not} in {d:?}");
-        }
+        assert_eq!(d.free, vec!["LAST", "MAX", "keep_it", "limit", "run"]);
+        assert_eq!(d.methods, vec!["clone", "drop", "keep", "new"]);
+        assert_eq!(d.derives, vec!["Clone", "Drop"]);
+        assert_eq!(d.types, vec!["Cache", "Keep"]);
     }
 
     #[test]
     fn words_are_whole_identifiers() {
-        let set = WordSet::new(&["GetBuf"]);
+        let set = WordSet::new(&["GetBuf", "Buf", "GetBufX"]);
         assert!(set.found_in("p = GetBuf(ctx);"));
-        assert!(!set.found_in("p = GetBuffer(ctx); MyGetBuf();"));
+        assert!(!set.found_in("p = GetBuffer(ctx); MyGetBuf(); GetBufXY();"));
+        assert!(set.found_in("GetBufferBuf(); x = Buf;"));
     }
 
     #[test]
     fn bad_input_is_scanned_linearly() {
-        let deep = "(".repeat(200_000) + &"{".repeat(100_000);
+        let deep = "(".repeat(200_000) + &"{".repeat(100_000) + &"}".repeat(300_000);
         let _ = defs(Language::Cpp, &deep);
         let _ = defs(Language::Rust, &deep);
         let _ = defs(Language::Cpp, "R\"x( unterminated");

@@ -518,7 +518,7 @@ fn edges_of<'a>(
     for e in func.exprs() {
         e.visit(&mut |x| match &x.kind {
             ExprKind::Call { callee, args } => out.extend(a.resolve_call(callee, args.len())),
-            ExprKind::Construct { ty, args, .. } => out.extend(a.resolve_ctor(ty, args.len())),
+            ExprKind::Construct(c) => out.extend(a.resolve_ctor(&c.ty, c.args.len())),
             _ => {}
         });
     }
@@ -1149,10 +1149,10 @@ impl<'a> FnAnalysis<'a> {
             ExprKind::Index { base, .. } => {
                 element_type(&self.index.effective(&self.type_of(base)))
             }
-            ExprKind::Cast { ty, .. } => ty.clone(),
-            ExprKind::Construct { ty, heap, .. } => {
-                let mut t = ty.clone();
-                if *heap {
+            ExprKind::Cast { ty, .. } => (**ty).clone(),
+            ExprKind::Construct(c) => {
+                let mut t = c.ty.clone();
+                if c.heap {
                     t.pointers += 1;
                 }
                 t
@@ -1366,12 +1366,7 @@ impl<'a> FnAnalysis<'a> {
             }
             ExprKind::AddrOf(inner) => self.address_of(inner, st),
             ExprKind::Call { callee, args } => self.call(e, callee, args, st),
-            ExprKind::Construct {
-                ty,
-                args,
-                placement,
-                heap,
-            } => self.construct(e, ty, args, placement, *heap, st),
+            ExprKind::Construct(c) => self.construct(e, &c.ty, &c.args, &c.placement, c.heap, st),
             ExprKind::Assign { lhs, rhs, compound } => {
                 let rv = self.eval(rhs, st);
                 self.eval_target(lhs, st);

@@ -23,6 +23,10 @@ pub struct Index<'a> {
     /// Stored-context classes and whether an instance is attached to a container that outlives
     /// the request (connection, site, application...).
     stored_contexts: HashMap<String, bool>,
+    /// The transitive bases of every class name, computed once: one name may be declared by
+    /// many classes of the run (a class per module with the same name), and the analysis asks
+    /// for bases at every method call.
+    bases_of: HashMap<&'a str, Vec<&'a str>>,
 }
 
 /// Why instances of a class outlive requests.
@@ -79,6 +83,7 @@ impl<'a> Index<'a> {
             stored_contexts: HashMap::default(),
             functions_by_name: HashMap::default(),
             modules: modules.iter().copied().collect(),
+            bases_of: HashMap::default(),
         };
         for &(file, m) in modules {
             for s in &m.statics {
@@ -149,6 +154,12 @@ impl<'a> Index<'a> {
                 }
             }
         }
+        let names: Vec<&'a str> = ix.classes.keys().copied().collect();
+        let bases_of = names
+            .into_iter()
+            .map(|c| (c, ix.compute_bases(c)))
+            .collect();
+        ix.bases_of = bases_of;
         ix
     }
 
@@ -171,7 +182,7 @@ impl<'a> Index<'a> {
     /// The declared return type of `class::method` (or of a base's), when the run declares it.
     pub fn method_return(&self, class: &str, method: &str) -> Option<&'a TypeRef> {
         std::iter::once(class)
-            .chain(self.bases(class))
+            .chain(self.bases(class).iter().copied())
             .find_map(|c| self.methods.get(&(c, method)).copied())
     }
 
@@ -224,9 +235,17 @@ impl<'a> Index<'a> {
         self.classes.contains_key(name)
     }
 
-    /// All (transitive) base classes of `class` that the run declares or names.
-    pub fn bases(&self, class: &str) -> Vec<&'a str> {
+    /// All (transitive) base classes of `class` that the run declares or names, nearest first.
+    pub fn bases(&self, class: &str) -> &[&'a str] {
+        self.bases_of
+            .get(class)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    fn compute_bases(&self, class: &str) -> Vec<&'a str> {
         let mut out: Vec<&'a str> = Vec::new();
+        let mut seen: rustc_hash::FxHashSet<&'a str> = Default::default();
         let mut todo: Vec<(&str, u32)> = vec![(class, 0)];
         while let Some((c, depth)) = todo.pop() {
             if depth > DEPTH_LIMIT {
@@ -234,7 +253,7 @@ impl<'a> Index<'a> {
             }
             for cl in self.classes.get(c).into_iter().flatten() {
                 for b in &cl.bases {
-                    if !out.contains(&b.as_str()) {
+                    if seen.insert(b.as_str()) {
                         out.push(b.as_str());
                         todo.push((b.as_str(), depth + 1));
                     }
@@ -398,14 +417,14 @@ fn stored_context_uses(f: &Function) -> Vec<(String, bool)> {
     };
     let class_of = |e: &Expr| -> Option<String> {
         match &e.peel().kind {
-            ExprKind::Construct { ty, .. } => Some(ty.name.clone()),
+            ExprKind::Construct(c) => Some(c.ty.name.clone()),
             ExprKind::Local(id) => {
                 let ty = &f.local(*id).ty;
                 if !ty.is_unknown() {
                     return Some(ty.name.clone());
                 }
                 match init_of(*id).map(|e| &e.peel().kind) {
-                    Some(ExprKind::Construct { ty, .. }) => Some(ty.name.clone()),
+                    Some(ExprKind::Construct(c)) => Some(c.ty.name.clone()),
                     _ => None,
                 }
             }

@@ -1035,12 +1035,12 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
                     continue;
                 };
                 init = Some(Expr::new(
-                    ExprKind::Construct {
+                    ExprKind::Construct(Box::new(ConstructExpr {
                         ty: ty.clone(),
                         args,
                         placement: Vec::new(),
                         heap: false,
-                    },
+                    })),
                     span(d),
                 ));
             } else if d.kind() == "init_declarator"
@@ -1050,12 +1050,12 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
                     "argument_list" | "initializer_list" => {
                         let args = self.args(v);
                         Expr::new(
-                            ExprKind::Construct {
+                            ExprKind::Construct(Box::new(ConstructExpr {
                                 ty: ty.clone(),
                                 args,
                                 placement: Vec::new(),
                                 heap: false,
-                            },
+                            })),
                             span(v),
                         )
                     }
@@ -1677,7 +1677,7 @@ impl FnBuilder<'_, '_> {
                     .unwrap_or_default();
                 ExprKind::Cast {
                     kind: CastKind::CStyle,
-                    ty,
+                    ty: Box::new(ty),
                     expr: self.boxed(n.child_by_field_name("value"), n),
                 }
             }
@@ -1729,12 +1729,12 @@ impl FnBuilder<'_, '_> {
                     .child_by_field_name("arguments")
                     .map(|a| self.args(a))
                     .unwrap_or_default();
-                ExprKind::Construct {
+                ExprKind::Construct(Box::new(ConstructExpr {
                     ty,
                     args,
                     placement,
                     heap: true,
-                }
+                }))
             }
             "delete_expression" => {
                 let array = self.text(n).contains('[');
@@ -1758,12 +1758,12 @@ impl FnBuilder<'_, '_> {
                     .child_by_field_name("value")
                     .map(|v| self.args(v))
                     .unwrap_or_default();
-                ExprKind::Construct {
+                ExprKind::Construct(Box::new(ConstructExpr {
                     ty,
                     args,
                     placement: Vec::new(),
                     heap: false,
-                }
+                }))
             }
             "lambda_expression" => self.lambda(n),
             "number_literal" => {
@@ -1830,7 +1830,7 @@ impl FnBuilder<'_, '_> {
                 return Expr::new(
                     ExprKind::Cast {
                         kind,
-                        ty,
+                        ty: Box::new(ty),
                         expr: Box::new(expr),
                     },
                     sp,
@@ -1843,7 +1843,7 @@ impl FnBuilder<'_, '_> {
             return Expr::new(
                 ExprKind::Cast {
                     kind: CastKind::CStyle,
-                    ty,
+                    ty: Box::new(ty),
                     expr: Box::new(expr),
                 },
                 sp,

@@ -2271,7 +2271,7 @@ impl FnBuilder<'_> {
                     .unwrap_or_default();
                 ExprKind::Cast {
                     kind: CastKind::As,
-                    ty,
+                    ty: Box::new(ty),
                     expr: self.boxed(n.child_by_field_name("value"), sp),
                 }
             }
@@ -2308,12 +2308,12 @@ impl FnBuilder<'_> {
                         }
                     }
                 }
-                ExprKind::Construct {
+                ExprKind::Construct(Box::new(ConstructExpr {
                     ty,
                     args,
                     placement: Vec::new(),
                     heap: false,
-                }
+                }))
             }
             "tuple_expression" => ExprKind::InitList(self.exprs(named_children(n))),
             "array_expression" => {
@@ -2719,10 +2719,10 @@ impl FnBuilder<'_> {
             return Expr::new(
                 ExprKind::Cast {
                     kind: CastKind::As,
-                    ty: TypeRef {
+                    ty: Box::new(TypeRef {
                         pointers: 1,
                         ..TypeRef::default()
-                    },
+                    }),
                     expr: Box::new(recv),
                 },
                 sp,
@@ -2968,7 +2968,7 @@ impl FnBuilder<'_> {
                 // A smart pointer owning its argument: it holds what the argument holds.
                 let args = self.exprs(args);
                 return Expr::new(
-                    ExprKind::Construct {
+                    ExprKind::Construct(Box::new(ConstructExpr {
                         ty: TypeRef {
                             name: qlast.to_owned(),
                             ..TypeRef::default()
@@ -2976,7 +2976,7 @@ impl FnBuilder<'_> {
                         args,
                         placement: Vec::new(),
                         heap: false,
-                    },
+                    })),
                     sp,
                 );
             }
@@ -3036,7 +3036,7 @@ impl FnBuilder<'_> {
         let args = self.exprs(args);
         if let Some(name) = construct {
             return Expr::new(
-                ExprKind::Construct {
+                ExprKind::Construct(Box::new(ConstructExpr {
                     ty: TypeRef {
                         name,
                         ..TypeRef::default()
@@ -3044,7 +3044,7 @@ impl FnBuilder<'_> {
                     args,
                     placement: Vec::new(),
                     heap: false,
-                },
+                })),
                 sp,
             );
         }
@@ -3060,10 +3060,10 @@ impl FnBuilder<'_> {
         Expr::new(
             ExprKind::Cast {
                 kind: CastKind::As,
-                ty: TypeRef {
+                ty: Box::new(TypeRef {
                     pointers: 1,
                     ..TypeRef::default()
-                },
+                }),
                 expr: Box::new(p),
             },
             sp,
@@ -3249,7 +3249,7 @@ impl FnBuilder<'_> {
             "vec" => {
                 let elem = self.vec_element_type(tt);
                 let e = Expr::new(
-                    ExprKind::Construct {
+                    ExprKind::Construct(Box::new(ConstructExpr {
                         ty: TypeRef {
                             name: "vector".to_owned(),
                             args: elem.into_iter().collect(),
@@ -3258,7 +3258,7 @@ impl FnBuilder<'_> {
                         args,
                         placement: Vec::new(),
                         heap: false,
-                    },
+                    })),
                     sp,
                 );
                 self.deliver(e, want)
