@@ -81,6 +81,10 @@ pub struct Stats {
     /// Times the whole run was analysed: one, plus one per round of callers the pre-filter
     /// added.
     pub analysis_rounds: usize,
+    /// Functions lowered, and those the pre-filter's function slice kept for analysis (summed
+    /// over rounds; zero without the pre-filter).
+    pub functions: usize,
+    pub functions_analysed: usize,
 }
 
 pub struct Run {
@@ -254,8 +258,8 @@ fn check_files(
     let mut modules: Vec<Module> = files.iter().map(|_| Module::default()).collect();
     // The pre-filter (`prefilter`): which files can matter. Without it, every file.
     let n = files.len();
+    let needles = Needles::new(&opts.catalog);
     let facts: Vec<FileFacts> = if opts.prefilter {
-        let needles = Needles::new(&opts.catalog);
         files
             .par_iter()
             .zip(langs.par_iter())
@@ -369,7 +373,18 @@ fn check_files(
         let index = Index::new(&opts.catalog, &pairs);
         let enabled =
             |file: FileId, rule: &str| rule_enabled(opts, &files[file.0 as usize].path, rule);
-        let analysis = analysis::analyze_program(&index, &pairs, &enabled);
+        let slice = if opts.prefilter {
+            let texts: Vec<&str> = files.iter().map(|f| f.text.as_str()).collect();
+            prefilter::function_slice(&modules, &texts, &needles)
+        } else {
+            Vec::new()
+        };
+        let analysed = |f: analysis::summary::FnRef| {
+            slice.is_empty() || slice[f.file.0 as usize][f.index as usize]
+        };
+        let analysis = analysis::analyze_program(&index, &pairs, &enabled, &analysed);
+        stats.functions += slice.iter().map(Vec::len).sum::<usize>();
+        stats.functions_analysed += slice.iter().flatten().filter(|k| **k).count();
         analysis_time += t.elapsed();
         stats.analysis_rounds += 1;
         if !opts.prefilter {

@@ -763,6 +763,155 @@ pub fn needed_names<'m>(m: &'m Module, out: &mut Needs<'m>) {
     }
 }
 
+/// The function-level slice: which lowered functions can matter. A function can only see a
+/// request-scoped value if its text names the API or a type or static that holds one (a class
+/// whose declaration names the API, its subclasses, typedefs of them, statics of those types),
+/// if it is a method of such a class, or if it calls one of those (the value comes back) or is
+/// called from one (the value is passed in). So the slice is the functions that do, every
+/// function that calls them (transitively), and every function those call (transitively); by
+/// name, over-approximating overloads and overrides. The rest would be analysed to empty
+/// summaries and no events: they are not analysed.
+///
+/// `modules[i]` is file `i`'s module with text `texts[i]` (an unparsed file's module is empty).
+/// Returns, per file, per function, whether it is in the slice.
+pub fn function_slice(modules: &[Module], texts: &[&str], needles: &Needles) -> Vec<Vec<bool>> {
+    use std::collections::{HashMap, HashSet};
+    let span_text = |file: usize, span: crate::diagnostic::Span| -> &str {
+        texts[file].get(span.start..span.end).unwrap_or("")
+    };
+    // Types that hold request-scoped values, to a fixed point over bases, fields and typedefs.
+    let last = |n: &str| -> String { n.rsplit("::").next().unwrap_or(n).to_owned() };
+    let mut types: HashSet<String> = HashSet::new();
+    for (i, m) in modules.iter().enumerate() {
+        for c in &m.classes {
+            if needles.is_match(span_text(i, c.span)) {
+                types.insert(last(&c.name));
+            }
+        }
+    }
+    let named = |t: &TypeRef, types: &HashSet<String>| -> bool {
+        let mut stack = vec![t];
+        while let Some(t) = stack.pop() {
+            if types.contains(&last(&t.name)) || needles.is_match(&t.name) {
+                return true;
+            }
+            stack.extend(&t.args);
+        }
+        false
+    };
+    loop {
+        let before = types.len();
+        for m in modules {
+            for c in &m.classes {
+                let name = last(&c.name);
+                if !types.contains(&name)
+                    && (c.bases.iter().any(|b| types.contains(&last(b)))
+                        || c.fields.iter().any(|f| named(&f.ty, &types)))
+                {
+                    types.insert(name);
+                }
+            }
+            for (alias, target) in &m.typedefs {
+                if !types.contains(alias) && named(target, &types) {
+                    types.insert(alias.clone());
+                }
+            }
+        }
+        if types.len() == before {
+            break;
+        }
+    }
+    let mut words: Vec<String> = types.iter().cloned().collect();
+    for m in modules {
+        for st in &m.statics {
+            if named(&st.ty, &types) {
+                words.push(st.name.clone());
+            }
+        }
+    }
+    let words = WordSet::new(&words);
+
+    // The functions, the names each refers to, and who refers to a name.
+    let mut nodes: Vec<(usize, usize)> = Vec::new();
+    for (i, m) in modules.iter().enumerate() {
+        nodes.extend((0..m.functions.len()).map(|k| (i, k)));
+    }
+    let func = |n: usize| &modules[nodes[n].0].functions[nodes[n].1];
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut referrers: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut refs: Vec<Vec<&str>> = Vec::with_capacity(nodes.len());
+    for n in 0..nodes.len() {
+        let f = func(n);
+        by_name.entry(f.name.as_str()).or_default().push(n);
+        let mut names = Vec::new();
+        referred_names(f, &mut names);
+        names.sort_unstable();
+        names.dedup();
+        for name in &names {
+            referrers.entry(name).or_default().push(n);
+        }
+        refs.push(names);
+    }
+    let mut keep = vec![false; nodes.len()];
+    let mut todo: Vec<usize> = Vec::new();
+    for n in 0..nodes.len() {
+        let f = func(n);
+        let text = span_text(nodes[n].0, f.span);
+        let seed = f.class.as_deref().is_some_and(|c| types.contains(&last(c)))
+            || needles.is_match(text)
+            || words.found_in(text);
+        if seed {
+            keep[n] = true;
+            todo.push(n);
+        }
+    }
+    // Callers, transitively.
+    while let Some(n) = todo.pop() {
+        for &r in referrers.get(func(n).name.as_str()).into_iter().flatten() {
+            if !keep[r] {
+                keep[r] = true;
+                todo.push(r);
+            }
+        }
+    }
+    // Then callees of all of those, transitively.
+    todo.extend((0..nodes.len()).filter(|&n| keep[n]));
+    while let Some(n) = todo.pop() {
+        for name in &refs[n] {
+            for &c in by_name.get(name).into_iter().flatten() {
+                if !keep[c] {
+                    keep[c] = true;
+                    todo.push(c);
+                }
+            }
+        }
+    }
+    let mut out: Vec<Vec<bool>> = modules
+        .iter()
+        .map(|m| vec![false; m.functions.len()])
+        .collect();
+    for (n, &(i, k)) in nodes.iter().enumerate() {
+        out[i][k] = keep[n];
+    }
+    out
+}
+
+/// Names a function (and its lambdas) refers to: callees, names read (function pointers),
+/// constructed types (constructors).
+fn referred_names<'m>(f: &'m Function, out: &mut Vec<&'m str>) {
+    for e in f.exprs() {
+        e.visit(&mut |e| match &e.kind {
+            ExprKind::Name(n) => out.extend(n.rsplit("::").next()),
+            ExprKind::Field { name, .. } => out.push(name),
+            ExprKind::Construct(c) => out.push(&c.ty.name),
+            _ => {}
+        });
+    }
+    // Locals' declared types: a class's constructor runs at the declaration.
+    out.extend(f.locals.iter().map(|l| l.ty.name.as_str()));
+    f.lambdas.iter().for_each(|l| referred_names(l, out));
+}
+
 /// For each text, does it contain one of `words` as a whole identifier?
 pub struct WordSet {
     ac: Option<AhoCorasick>,

@@ -70,17 +70,21 @@ const MAX_ROUNDS: usize = 6;
 
 /// Analyse every function of the run; return the findings of the rules `enabled` allows for the
 /// file of each finding's primary location.
+///
+/// Only the functions `analysed` admits are analysed (the pre-filter's slice); the others have
+/// no summary, as if the run did not contain them.
 pub fn analyze_program(
     index: &Index,
     modules: &[(FileId, &Module)],
     enabled: &(dyn Fn(FileId, &str) -> bool + Sync),
+    analysed: &(dyn Fn(FnRef) -> bool + Sync),
 ) -> Analysis {
     let module_of: HashMap<FileId, &Module> = modules.iter().copied().collect();
     let mut done: HashMap<FnRef, Summary> = HashMap::new();
     let mut events: Vec<(FileId, Event)> = Vec::new();
     let mut failures = Vec::new();
     let edges = |f: FnRef| dataflow::call_edges(index, f.file, index.function(f));
-    for level in summary::levels(modules, &edges) {
+    for level in summary::levels(modules, &edges, analysed) {
         let results: Vec<GroupResult> = level
             .par_iter()
             .map(|group| analyze_group(index, &module_of, &done, group))

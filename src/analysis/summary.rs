@@ -116,15 +116,19 @@ impl<'s> Summaries<'s> {
 pub fn levels(
     modules: &[(FileId, &Module)],
     edges: &(dyn Fn(FnRef) -> Vec<FnRef> + Sync),
+    keep: &(dyn Fn(FnRef) -> bool + Sync),
 ) -> Vec<Vec<Group>> {
     use rayon::prelude::*;
     let mut nodes: Vec<FnRef> = Vec::new();
     for &(file, m) in modules {
         for i in 0..m.functions.len() {
-            nodes.push(FnRef {
+            let f = FnRef {
                 file,
                 index: i as u32,
-            });
+            };
+            if keep(f) {
+                nodes.push(f);
+            }
         }
     }
     let id_of: HashMap<FnRef, usize> = nodes.iter().enumerate().map(|(i, f)| (*f, i)).collect();
