@@ -538,7 +538,10 @@ impl Lowering<'_> {
             syntax::parse_and_lower_until(lang, &f.text, self.macros, Some(deadline))
         });
         match parsed {
-            Ok(Ok(m)) => Ok(m),
+            Ok(Ok(mut m)) => {
+                m.shrink_to_fit();
+                Ok(m)
+            }
             Ok(Err(syntax::Timeout)) => Err(Notice {
                 path: f.path.clone(),
                 level: Severity::Warning,

@@ -775,13 +775,14 @@ pub fn needed_names<'m>(m: &'m Module, out: &mut Needs<'m>) {
 /// `modules[i]` is file `i`'s module with text `texts[i]` (an unparsed file's module is empty).
 /// Returns, per file, per function, whether it is in the slice.
 pub fn function_slice(modules: &[Module], texts: &[&str], needles: &Needles) -> Vec<Vec<bool>> {
-    use std::collections::{HashMap, HashSet};
+    use rayon::prelude::*;
+    use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
     let span_text = |file: usize, span: crate::diagnostic::Span| -> &str {
         texts[file].get(span.start..span.end).unwrap_or("")
     };
     // Types that hold request-scoped values, to a fixed point over bases, fields and typedefs.
     let last = |n: &str| -> String { n.rsplit("::").next().unwrap_or(n).to_owned() };
-    let mut types: HashSet<String> = HashSet::new();
+    let mut types: HashSet<String> = HashSet::default();
     for (i, m) in modules.iter().enumerate() {
         for c in &m.classes {
             if needles.is_match(span_text(i, c.span)) {
@@ -837,29 +838,33 @@ pub fn function_slice(modules: &[Module], texts: &[&str], needles: &Needles) -> 
         nodes.extend((0..m.functions.len()).map(|k| (i, k)));
     }
     let func = |n: usize| &modules[nodes[n].0].functions[nodes[n].1];
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut referrers: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Per function, in parallel: does it see such a value itself, and what names it refers to.
+    let per_fn: Vec<(bool, Vec<&str>)> = (0..nodes.len())
+        .into_par_iter()
+        .map(|n| {
+            let f = func(n);
+            let text = span_text(nodes[n].0, f.span);
+            let seed = f.class.as_deref().is_some_and(|c| types.contains(&last(c)))
+                || needles.is_match(text)
+                || words.found_in(text);
+            let mut names = Vec::new();
+            referred_names(f, &mut names);
+            names.sort_unstable();
+            names.dedup();
+            (seed, names)
+        })
+        .collect();
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::default();
+    let mut referrers: HashMap<&str, Vec<usize>> = HashMap::default();
+    let mut keep = vec![false; nodes.len()];
+    let mut todo: Vec<usize> = Vec::new();
     let mut refs: Vec<Vec<&str>> = Vec::with_capacity(nodes.len());
-    for n in 0..nodes.len() {
-        let f = func(n);
-        by_name.entry(f.name.as_str()).or_default().push(n);
-        let mut names = Vec::new();
-        referred_names(f, &mut names);
-        names.sort_unstable();
-        names.dedup();
+    for (n, (seed, names)) in per_fn.into_iter().enumerate() {
+        by_name.entry(func(n).name.as_str()).or_default().push(n);
         for name in &names {
             referrers.entry(name).or_default().push(n);
         }
         refs.push(names);
-    }
-    let mut keep = vec![false; nodes.len()];
-    let mut todo: Vec<usize> = Vec::new();
-    for n in 0..nodes.len() {
-        let f = func(n);
-        let text = span_text(nodes[n].0, f.span);
-        let seed = f.class.as_deref().is_some_and(|c| types.contains(&last(c)))
-            || needles.is_match(text)
-            || words.found_in(text);
         if seed {
             keep[n] = true;
             todo.push(n);
