@@ -121,11 +121,40 @@ fn small_tree_benchmark_runs_and_finds_planted_defects() {
                 run.run
             );
         }
+        let phases = run.phases.as_ref().unwrap_or_else(|| {
+            panic!(
+                "{name}: the benchmark reads the phases from `--stats`; if its wording changed, \
+                 update `parse_stats` in benches/tree/measure.rs: {}",
+                run.run.stderr
+            )
+        });
+        // The counts the pre-filter and the function slice added to the line.
+        assert_eq!(phases.files, summary.files, "{name}: {:?}", run.stats_line);
         assert!(
-            run.phases.is_some(),
-            "{name}: the benchmark reads the phases from `--stats`; if its wording changed, \
-             update `parse_stats` in benches/tree/measure.rs: {}",
-            run.run.stderr
+            phases
+                .files_parsed
+                .is_some_and(|n| n > 0 && n <= phases.files),
+            "{name}: files parsed read from `--stats` (0 < parsed ≤ files): {:?}",
+            run.stats_line
+        );
+        assert_eq!(
+            phases.files_parsed,
+            Some(lib.stats.files_parsed),
+            "{name}: the binary and the library parse the same files"
+        );
+        assert!(phases.prefilter.is_some(), "{name}: {:?}", run.stats_line);
+        assert!(
+            phases.analysis_rounds.is_some_and(|r| r >= 1),
+            "{name}: {:?}",
+            run.stats_line
+        );
+        assert!(
+            matches!(
+                (phases.functions_analysed, phases.functions),
+                (Some(a), Some(f)) if a <= f
+            ),
+            "{name}: functions analysed of lowered: {:?}",
+            run.stats_line
         );
         let c = measure::compare(&summary.planted, &run.findings);
         assert!(
@@ -138,10 +167,39 @@ fn small_tree_benchmark_runs_and_finds_planted_defects() {
 
 #[test]
 fn stats_line_is_read() {
+    let line = "iislint: stats: 4967 files (4967 found, 4082 parsed), 59680360 bytes, 2006102 \
+                lines; discovery 24.6 ms, read 143.7 ms, prefilter 225.4 ms, parse 5176.8 ms, \
+                analysis 2134.5 ms (1 rounds, 17743 of 32340 functions), output 7.7 ms";
+    let p = measure::parse_stats(line).expect("parsed");
+    assert_eq!(
+        (p.files, p.files_parsed, p.lines),
+        (4967, Some(4082), 2006102)
+    );
+    assert_eq!(
+        (p.discovery, p.read, p.prefilter),
+        (24.6, 143.7, Some(225.4))
+    );
+    assert_eq!((p.parse, p.analysis, p.output), (5176.8, 2134.5, 7.7));
+    assert_eq!(p.analysis_rounds, Some(1));
+    assert_eq!(
+        (p.functions_analysed, p.functions),
+        (Some(17743), Some(32340))
+    );
+}
+
+#[test]
+fn older_stats_line_is_still_read() {
+    // Before the pre-filter: no parsed count, prefilter time, rounds or functions.
     let line = "iislint: stats: 12 files (12 found), 201904 bytes, 5918 lines; discovery 1.5 ms, \
                 read 0.3 ms, parse 21.0 ms, analysis 4.2 ms, output 0.1 ms";
     let p = measure::parse_stats(line).expect("parsed");
-    assert_eq!(p.lines, 5918);
+    assert_eq!((p.files, p.lines), (12, 5918));
     assert_eq!((p.discovery, p.read, p.parse), (1.5, 0.3, 21.0));
     assert_eq!((p.analysis, p.output), (4.2, 0.1));
+    assert_eq!(
+        (p.files_parsed, p.prefilter, p.analysis_rounds),
+        (None, None, None)
+    );
+    assert_eq!((p.functions_analysed, p.functions), (None, None));
+    assert!(measure::parse_stats("iislint: stats: something else entirely").is_none());
 }

@@ -247,10 +247,14 @@ fn measure_tree(
         full.run.exit.map_or("signal".into(), |c| c.to_string())
     );
     if let Some(p) = &full.phases {
-        println!(
-            "      phases (--stats): discovery {:.0} ms, read {:.0} ms, parse+lower {:.0} ms, analysis {:.0} ms, output {:.0} ms",
-            p.discovery, p.read, p.parse, p.analysis, p.output
-        );
+        println!("      phases (--stats): {}", phases_text(p));
+        if let Some(n) = p.files_parsed {
+            println!(
+                "      files parsed: {} of {} (pre-filter)",
+                group(n),
+                group(p.files)
+            );
+        }
     } else if let Some(l) = &full.stats_line {
         println!("      {l}");
     }
@@ -373,6 +377,29 @@ fn measure_tree(
         single,
         competitors,
     }
+}
+
+/// The phases of `--stats`, with whatever counts the line had (older binaries print fewer).
+fn phases_text(p: &measure::Phases) -> String {
+    let mut out = format!("discovery {:.0} ms, read {:.0} ms", p.discovery, p.read);
+    if let Some(t) = p.prefilter {
+        out += &format!(", prefilter {t:.0} ms");
+    }
+    out += &format!(
+        ", parse+lower {:.0} ms, analysis {:.0} ms",
+        p.parse, p.analysis
+    );
+    let mut counts = Vec::new();
+    if let Some(r) = p.analysis_rounds {
+        counts.push(format!("{r} round{}", if r == 1 { "" } else { "s" }));
+    }
+    if let (Some(a), Some(f)) = (p.functions_analysed, p.functions) {
+        counts.push(format!("{} of {} functions analysed", group(a), group(f)));
+    }
+    if !counts.is_empty() {
+        out += &format!(" ({})", counts.join(", "));
+    }
+    out + &format!(", output {:.0} ms", p.output)
 }
 
 /// Read every file once, so that the first timed run does not pay for the disk.
@@ -610,15 +637,20 @@ fn semgrep(dir: &Path, scratch: &Path, jobs: usize) -> Competitor {
 
 fn print_table(results: &[(Shape, Summary, TreeResult)], jobs: usize) {
     println!(
-        "| tree | lines | files | parse-only | iislint | iislint / parse-only | lines/s | peak RSS | iislint -j 1 | speed-up | single file |"
+        "| tree | lines | files | parsed files | parse-only | iislint | iislint / parse-only | lines/s | peak RSS | iislint -j 1 | speed-up | single file |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (shape, s, r) in results {
         println!(
-            "| {} | {} | {} | {:.2} s | {:.2} s | {:.2} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {:.2} s | {:.2} s | {:.2} | {} | {} | {} | {} | {} |",
             shape.name(),
             group(s.lines),
             group(s.files),
+            r.full
+                .phases
+                .as_ref()
+                .and_then(|p| p.files_parsed)
+                .map_or("-".into(), group),
             r.parse.wall.as_secs_f64(),
             r.full.run.wall.as_secs_f64(),
             ratio(r.full.run.wall, r.parse.wall),
@@ -684,9 +716,13 @@ fn write_json(
                 "lines_per_s": per_sec(s.lines, r.full.run.wall),
                 "peak_rss_kib": r.full.run.peak_rss_kib,
                 "phases_ms": r.full.phases.as_ref().map(|p| json!({
-                    "discovery": p.discovery, "read": p.read, "parse": p.parse,
-                    "analysis": p.analysis, "output": p.output,
+                    "discovery": p.discovery, "read": p.read, "prefilter": p.prefilter,
+                    "parse": p.parse, "analysis": p.analysis, "output": p.output,
                 })),
+                "files_parsed": r.full.phases.as_ref().and_then(|p| p.files_parsed),
+                "analysis_rounds": r.full.phases.as_ref().and_then(|p| p.analysis_rounds),
+                "functions": r.full.phases.as_ref().and_then(|p| p.functions),
+                "functions_analysed": r.full.phases.as_ref().and_then(|p| p.functions_analysed),
                 "in_process_s": r.in_process.map(|d| d.as_secs_f64()),
                 "parse_only_j1_s": r.parse_1.as_ref().map(|p| p.wall.as_secs_f64()),
                 "iislint_j1_s": r.full_1.as_ref().map(|f| f.run.wall.as_secs_f64()),

@@ -200,45 +200,69 @@ fn wait_with_rusage(mut child: std::process::Child) -> std::io::Result<(Option<i
     Ok((status.code(), None))
 }
 
-/// The phases iislint prints with `--stats`, in milliseconds.
+/// What iislint prints with `--stats`: the phases in milliseconds, and the counts around them.
 #[derive(Clone, Debug, Default)]
 pub struct Phases {
     pub discovery: f64,
     pub read: f64,
+    /// The text pre-filter (`None` when the line has no `prefilter … ms`).
+    pub prefilter: Option<f64>,
     pub parse: f64,
     pub analysis: f64,
     pub output: f64,
+    /// Files checked (the line's first count; 0 when unrecognised).
+    pub files: usize,
+    /// Files the pre-filter let through to the parser (`N parsed`).
+    pub files_parsed: Option<usize>,
     pub lines: usize,
+    /// Analysis rounds (`(R rounds, …)`).
+    pub analysis_rounds: Option<usize>,
+    /// Functions analysed, of those lowered (`A of F functions`; summed over rounds).
+    pub functions_analysed: Option<usize>,
+    pub functions: Option<usize>,
 }
 
-/// Read the `iislint: stats:` line (its wording may change: anything unrecognised is `None`).
+/// Read the `iislint: stats:` line. Its wording may change: a missing phase among discovery,
+/// read, parse and analysis makes it `None`; any other figure not recognised is `None` (or 0).
 pub fn parse_stats(stderr: &str) -> Option<Phases> {
     let line = stderr.lines().find(|l| l.contains("stats:"))?;
+    let rest = &line[line.find("stats:")? + "stats:".len()..];
+    // Words, without the punctuation around them: `(12 found,` gives `12`, `found`.
+    let words: Vec<&str> = rest
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let at = |names: &[&str]| words.iter().position(|w| names.contains(w));
+    // `<name> <x> ms`
     let ms = |name: &str| -> Option<f64> {
-        let at = line.find(&format!("{name} "))? + name.len() + 1;
-        let rest = &line[at..];
-        let end = rest.find(" ms")?;
-        rest[..end].trim().parse().ok()
+        let i = at(&[name])?;
+        (*words.get(i + 2)? == "ms")
+            .then(|| words.get(i + 1)?.parse().ok())
+            .flatten()
     };
-    let lines = line
-        .split(", ")
-        .chain(line.split("; "))
-        .find_map(|part| {
-            part.trim()
-                .strip_suffix(" lines")?
-                .rsplit(' ')
-                .next()?
-                .parse()
-                .ok()
-        })
-        .unwrap_or(0);
+    // `<n> <names>`
+    let count =
+        |names: &[&str]| -> Option<usize> { words.get(at(names)?.checked_sub(1)?)?.parse().ok() };
+    // `<a> of <f> functions`
+    let (functions_analysed, functions) = match at(&["functions", "function"]) {
+        Some(i) if i >= 3 && words[i - 2] == "of" => {
+            (words[i - 3].parse().ok(), words[i - 1].parse().ok())
+        }
+        _ => (None, None),
+    };
     Some(Phases {
         discovery: ms("discovery")?,
         read: ms("read")?,
+        prefilter: ms("prefilter"),
         parse: ms("parse")?,
         analysis: ms("analysis")?,
         output: ms("output").unwrap_or(0.0),
-        lines,
+        files: count(&["files", "file"]).unwrap_or(0),
+        files_parsed: count(&["parsed"]),
+        lines: count(&["lines", "line"]).unwrap_or(0),
+        analysis_rounds: count(&["rounds", "round"]),
+        functions_analysed,
+        functions,
     })
 }
 
