@@ -203,17 +203,26 @@ pub fn check_candidates(opts: &Options, candidates: Vec<Candidate>) -> Run {
 /// catalogue, every rule and the default limits; suppressions are applied. The entry for fuzzing
 /// and tests: `path_hint` picks the language (by extension) and names the file.
 pub fn check_text(path_hint: &Path, text: &str) -> Run {
-    static OPTIONS: std::sync::OnceLock<Options> = std::sync::OnceLock::new();
-    let opts = OPTIONS.get_or_init(|| Options {
-        paths: Vec::new(),
-        config: Config::default(),
-        catalog: Catalog::builtin(),
-        select: None,
-        ignore: Vec::new(),
-        no_ignore: false,
-        jobs: 1,
-        prefilter: true,
+    check_text_with(path_hint, text, true)
+}
+
+/// [`check_text`], with the pre-filter on or off (`--no-prefilter`): the fuzz targets run both
+/// and require the same findings.
+pub fn check_text_with(path_hint: &Path, text: &str, prefilter: bool) -> Run {
+    static OPTIONS: std::sync::OnceLock<[Options; 2]> = std::sync::OnceLock::new();
+    let all = OPTIONS.get_or_init(|| {
+        [false, true].map(|prefilter| Options {
+            paths: Vec::new(),
+            config: Config::default(),
+            catalog: Catalog::builtin(),
+            select: None,
+            ignore: Vec::new(),
+            no_ignore: false,
+            jobs: 1,
+            prefilter,
+        })
     });
+    let opts = &all[usize::from(prefilter)];
     let lang = syntax::Language::of(path_hint).unwrap_or(syntax::Language::Cpp);
     let file = SourceFile::new(FileId(0), path_hint.to_path_buf(), text.to_owned());
     let stats = Stats {

@@ -8,7 +8,16 @@ use iislint::driver::{self, Run};
 
 pub fn check(name: &str, data: &[u8]) -> Option<Run> {
     let decoded = iislint::source::decode(data.to_vec()).ok()?;
-    let run = driver::check_text(Path::new(name), &decoded.text);
+    // The whole pipeline on the text, then again through the pre-filter: same findings.
+    let run = driver::check_text_with(Path::new(name), &decoded.text, false);
+    let filtered = driver::check_text_with(Path::new(name), &decoded.text, true);
+    let key = |r: &Run| -> Vec<_> {
+        r.diagnostics
+            .iter()
+            .map(|d| (d.primary, d.rule, d.message.clone(), d.suppressed.is_some()))
+            .collect()
+    };
+    assert_eq!(key(&run), key(&filtered), "the pre-filter changed the findings");
     for n in &run.notices {
         assert!(
             !n.message.contains("internal error"),
