@@ -8,6 +8,28 @@
 use std::collections::HashMap;
 
 use tree_sitter::{Node, Tree};
+use tree_sitter_cpp::LANGUAGE;
+
+/// Field lookups by a precomputed id: `Node::child_by_field_name` compares the name with every
+/// field name of the grammar on each call, and the lowering asks for fields at every node.
+trait Fields<'t> {
+    fn field(&self, name: &str) -> Option<Node<'t>>;
+}
+
+impl<'t> Fields<'t> for Node<'t> {
+    fn field(&self, name: &str) -> Option<Node<'t>> {
+        static IDS: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, u16>> =
+            std::sync::OnceLock::new();
+        let ids = IDS.get_or_init(|| {
+            let lang: tree_sitter::Language = LANGUAGE.into();
+            (1..=lang.field_count() as u16)
+                .filter_map(|id| Some((lang.field_name_for_id(id)?, id)))
+                .collect()
+        });
+        // A name the grammar does not have: no such child.
+        self.child_by_field_id(*ids.get(name)?)
+    }
+}
 
 use crate::diagnostic::Span;
 use crate::ir::*;
@@ -92,7 +114,7 @@ impl<'a> Lowerer<'a> {
                 "qualified_identifier"
                 | "template_type"
                 | "template_function"
-                | "template_method" => match n.child_by_field_name("name") {
+                | "template_method" => match n.field("name") {
                     Some(inner) => n = inner,
                     None => return String::new(),
                 },
@@ -111,13 +133,13 @@ impl<'a> Lowerer<'a> {
             return None;
         }
         loop {
-            let name = n.child_by_field_name("name")?;
+            let name = n.field("name")?;
             if name.kind() != "qualified_identifier" {
                 break;
             }
             n = name;
         }
-        let scope = n.child_by_field_name("scope")?;
+        let scope = n.field("scope")?;
         Some(self.last_segment(scope))
     }
 
@@ -174,7 +196,7 @@ impl<'a> Lowerer<'a> {
         }
         self.depth += 1;
         loop {
-            let alternative = n.child_by_field_name("alternative");
+            let alternative = n.field("alternative");
             for c in named_children(n) {
                 if Some(c) != alternative {
                     self.item(c);
@@ -197,11 +219,11 @@ impl<'a> Lowerer<'a> {
 
     /// `typedef struct _X {...} X, *PX;` and `using X = T;`: record the aliases (and the class).
     fn typedef(&mut self, n: Node) {
-        let Some(t) = n.child_by_field_name("type") else {
+        let Some(t) = n.field("type") else {
             return;
         };
         if n.kind() == "alias_declaration" {
-            if let Some(name) = n.child_by_field_name("name") {
+            if let Some(name) = n.field("name") {
                 let target = self.type_descriptor(t);
                 self.module
                     .typedefs
@@ -231,16 +253,15 @@ impl<'a> Lowerer<'a> {
         let mut info = DeclInfo::default();
         for _ in 0..64 {
             match d.kind() {
-                "init_declarator" | "attributed_declarator" | "parenthesized_declarator" => match d
-                    .child_by_field_name("declarator")
-                    .or_else(|| d.named_child(0))
-                {
-                    Some(x) => d = x,
-                    None => break,
-                },
+                "init_declarator" | "attributed_declarator" | "parenthesized_declarator" => {
+                    match d.field("declarator").or_else(|| d.named_child(0)) {
+                        Some(x) => d = x,
+                        None => break,
+                    }
+                }
                 "pointer_declarator" | "abstract_pointer_declarator" => {
                     info.pointers = info.pointers.saturating_add(1);
-                    match d.child_by_field_name("declarator") {
+                    match d.field("declarator") {
                         Some(x) => d = x,
                         None => break,
                     }
@@ -257,14 +278,14 @@ impl<'a> Lowerer<'a> {
                 }
                 "array_declarator" | "abstract_array_declarator" => {
                     info.is_array = true;
-                    match d.child_by_field_name("declarator") {
+                    match d.field("declarator") {
                         Some(x) => d = x,
                         None => break,
                     }
                 }
                 "function_declarator" | "abstract_function_declarator" => {
                     info.function = Some(d);
-                    match d.child_by_field_name("declarator") {
+                    match d.field("declarator") {
                         Some(x) => d = x,
                         None => break,
                     }
@@ -300,7 +321,7 @@ impl<'a> Lowerer<'a> {
     /// The type a type node names; template arguments are read `MAX_TYPE_DEPTH` deep.
     fn base_type(&self, mut n: Node, depth: u32) -> TypeRef {
         while n.kind() == "qualified_identifier" {
-            match n.child_by_field_name("name") {
+            match n.field("name") {
                 Some(inner) => n = inner,
                 None => return TypeRef::default(),
             }
@@ -319,11 +340,11 @@ impl<'a> Lowerer<'a> {
             }
             "template_type" => {
                 let name = n
-                    .child_by_field_name("name")
+                    .field("name")
                     .map(|x| self.last_segment(x))
                     .unwrap_or_default();
                 let args = n
-                    .child_by_field_name("arguments")
+                    .field("arguments")
                     .filter(|_| depth < MAX_TYPE_DEPTH)
                     .map(|a| {
                         named_children(a)
@@ -341,7 +362,7 @@ impl<'a> Lowerer<'a> {
             "struct_specifier" | "class_specifier" | "union_specifier" | "enum_specifier" => {
                 TypeRef {
                     name: n
-                        .child_by_field_name("name")
+                        .field("name")
                         .map(|x| self.last_segment(x))
                         .unwrap_or_default(),
                     ..TypeRef::default()
@@ -361,10 +382,10 @@ impl<'a> Lowerer<'a> {
             return self.base_type(n, depth);
         }
         let info = n
-            .child_by_field_name("declarator")
+            .field("declarator")
             .map(|d| self.declarator_info(d))
             .unwrap_or_default();
-        self.type_ref_at(n.child_by_field_name("type"), &info, depth)
+        self.type_ref_at(n.field("type"), &info, depth)
     }
 
     fn storage_of(&self, decl: Node) -> (bool, bool, bool) {
@@ -386,13 +407,13 @@ impl<'a> Lowerer<'a> {
 
     /// A namespace-scope declaration or a class member declaration.
     fn declaration(&mut self, n: Node) {
-        let ty = n.child_by_field_name("type");
+        let ty = n.field("type");
         if let Some(t) = ty
             && matches!(
                 t.kind(),
                 "class_specifier" | "struct_specifier" | "union_specifier"
             )
-            && t.child_by_field_name("body").is_some()
+            && t.field("body").is_some()
         {
             self.class(t);
         }
@@ -485,9 +506,9 @@ impl<'a> Lowerer<'a> {
     }
 
     fn class(&mut self, n: Node) {
-        let Some(name_node) = n.child_by_field_name("name") else {
+        let Some(name_node) = n.field("name") else {
             // Anonymous: still look for methods inside.
-            if let Some(body) = n.child_by_field_name("body") {
+            if let Some(body) = n.field("body") {
                 self.items(body);
             }
             return;
@@ -513,7 +534,7 @@ impl<'a> Lowerer<'a> {
             methods: Vec::new(),
             span: span(n),
         });
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = n.field("body") {
             self.class_stack.push(name);
             self.items(body);
             self.class_stack.pop();
@@ -521,7 +542,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn function_definition(&mut self, n: Node) {
-        let Some(decl) = n.child_by_field_name("declarator") else {
+        let Some(decl) = n.field("declarator") else {
             return;
         };
         let info = self.declarator_info(decl);
@@ -532,9 +553,9 @@ impl<'a> Lowerer<'a> {
         let class = self
             .scope_segment(name_node)
             .or_else(|| self.class_stack.last().cloned());
-        let ret = self.type_ref(n.child_by_field_name("type"), &info);
+        let ret = self.type_ref(n.field("type"), &info);
         let mut fb = FnBuilder::new(self);
-        if let Some(params) = fdecl.child_by_field_name("parameters") {
+        if let Some(params) = fdecl.field("parameters") {
             fb.params(params);
         }
         // Constructor initialisers `: m_p(p)` are assignments to members at entry.
@@ -543,7 +564,7 @@ impl<'a> Lowerer<'a> {
                 fb.field_initializers(c);
             }
         }
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = n.field("body") {
             fb.stmt(body);
         }
         let f = fb.finish(name, class, span(n), span(name_node), ret);
@@ -692,10 +713,10 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
                 continue;
             }
             let info = p
-                .child_by_field_name("declarator")
+                .field("declarator")
                 .map(|d| self.lw.declarator_info(d))
                 .unwrap_or_default();
-            let ty = self.lw.type_ref(p.child_by_field_name("type"), &info);
+            let ty = self.lw.type_ref(p.field("type"), &info);
             let Some(name_node) = info.name else {
                 // Unnamed parameter: keep the position.
                 self.declare(String::new(), ty, Storage::Automatic, span(p), true);
@@ -815,13 +836,13 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
                 self.cfg.terminate(Terminator::Exit);
             }
             "goto_statement" => {
-                if let Some(l) = n.child_by_field_name("label") {
+                if let Some(l) = n.field("label") {
                     let target = self.label_block(self.text(l).to_owned());
                     self.cfg.terminate(Terminator::Goto(target));
                 }
             }
             "labeled_statement" => {
-                if let Some(l) = n.child_by_field_name("label") {
+                if let Some(l) = n.field("label") {
                     let target = self.label_block(self.text(l).to_owned());
                     self.defined_labels.push(target);
                     self.cfg.goto_and_enter(target);
@@ -880,7 +901,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
     fn preproc_branch(&mut self, mut n: Node) {
         let mut joins = Vec::new();
         loop {
-            let alternative = n.child_by_field_name("alternative");
+            let alternative = n.field("alternative");
             let join = self.cfg.new_block();
             joins.push(join);
             let then_b = self.cfg.new_block();
@@ -893,10 +914,10 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             });
             self.cfg.cur = Some(then_b);
             for c in named_children(n) {
-                if Some(c) == alternative || n.child_by_field_name("condition") == Some(c) {
+                if Some(c) == alternative || n.field("condition") == Some(c) {
                     continue;
                 }
-                if c.kind() == "identifier" && n.child_by_field_name("name") == Some(c) {
+                if c.kind() == "identifier" && n.field("name") == Some(c) {
                     continue;
                 }
                 self.stmt(c);
@@ -940,7 +961,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         if n.kind() != "call_expression" {
             return None;
         }
-        let f = n.child_by_field_name("function")?;
+        let f = n.field("function")?;
         if f.kind() != "identifier" {
             return None;
         }
@@ -952,7 +973,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
     fn control_call(&mut self, n: Node, m: &ControlMacro) {
         let sp = span(n);
         let mut args = n
-            .child_by_field_name("arguments")
+            .field("arguments")
             .map(|a| self.args(a))
             .unwrap_or_default();
         let (cond, rest) = if let Some(i) = m.cond_arg.filter(|i| *i < args.len()) {
@@ -1007,7 +1028,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
     }
 
     fn local_declaration(&mut self, n: Node) {
-        let ty_node = n.child_by_field_name("type");
+        let ty_node = n.field("type");
         let (is_static, is_extern, is_tls) = self.lw.storage_of(n);
         if is_extern {
             return; // names a global declared elsewhere
@@ -1044,7 +1065,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
                     span(d),
                 ));
             } else if d.kind() == "init_declarator"
-                && let Some(v) = d.child_by_field_name("value")
+                && let Some(v) = d.field("value")
             {
                 init = Some(match v.kind() {
                     "argument_list" | "initializer_list" => {
@@ -1073,7 +1094,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
     }
 
     fn vexing_parse_args(&mut self, fdecl: Node) -> Option<Vec<Expr>> {
-        let params = fdecl.child_by_field_name("parameters")?;
+        let params = fdecl.field("parameters")?;
         named_children(params)
             .into_iter()
             .filter(|p| p.kind() != "comment")
@@ -1087,7 +1108,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         if p.kind() != "parameter_declaration" || depth > 8 {
             return None;
         }
-        let t = p.child_by_field_name("type")?;
+        let t = p.field("type")?;
         if !matches!(t.kind(), "type_identifier" | "qualified_identifier") {
             return None;
         }
@@ -1099,10 +1120,10 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             },
             span(t),
         );
-        match p.child_by_field_name("declarator") {
+        match p.field("declarator") {
             None => Some(callee),
             Some(d) if d.kind() == "abstract_function_declarator" => {
-                let list = d.child_by_field_name("parameters")?;
+                let list = d.field("parameters")?;
                 let args = named_children(list)
                     .into_iter()
                     .filter(|c| c.kind() != "comment")
@@ -1129,10 +1150,10 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         if n.kind() != "condition_clause" {
             return self.expr(n);
         }
-        if let Some(init) = n.child_by_field_name("initializer") {
+        if let Some(init) = n.field("initializer") {
             self.stmt(init);
         }
-        match n.child_by_field_name("value") {
+        match n.field("value") {
             Some(v) if v.kind() == "declaration" => {
                 self.local_declaration(v);
                 // The condition is the declared variable's value.
@@ -1153,7 +1174,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         let mut joins = Vec::new();
         loop {
             self.scopes.push();
-            let cond = self.condition(n.child_by_field_name("condition"));
+            let cond = self.condition(n.field("condition"));
             let then_b = self.cfg.new_block();
             let else_b = self.cfg.new_block();
             let join = self.cfg.new_block();
@@ -1164,12 +1185,12 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
                 else_: else_b,
             });
             self.cfg.cur = Some(then_b);
-            if let Some(c) = n.child_by_field_name("consequence") {
+            if let Some(c) = n.field("consequence") {
                 self.stmt(c);
             }
             self.cfg.goto_and_enter(join);
             self.cfg.cur = Some(else_b);
-            let Some(a) = n.child_by_field_name("alternative") else {
+            let Some(a) = n.field("alternative") else {
                 break;
             };
             let arms: Vec<Node> = named_children(a)
@@ -1223,7 +1244,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         let first = self.cfg.blocks.len();
         self.cfg.goto_and_enter(head);
         self.scopes.push();
-        let cond = self.condition(n.child_by_field_name("condition"));
+        let cond = self.condition(n.field("condition"));
         self.cfg.terminate(Terminator::Branch {
             cond,
             then: body,
@@ -1231,7 +1252,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         });
         self.cfg.cur = Some(body);
         self.jumps.push((Some(head), after));
-        if let Some(b) = n.child_by_field_name("body") {
+        if let Some(b) = n.field("body") {
             self.stmt(b);
         }
         self.jumps.pop();
@@ -1248,12 +1269,12 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         let first = self.cfg.blocks.len();
         self.cfg.goto_and_enter(body);
         self.jumps.push((Some(cond_b), after));
-        if let Some(b) = n.child_by_field_name("body") {
+        if let Some(b) = n.field("body") {
             self.stmt(b);
         }
         self.jumps.pop();
         self.cfg.goto_and_enter(cond_b);
-        let cond = match n.child_by_field_name("condition") {
+        let cond = match n.field("condition") {
             Some(c) => self.expr(c),
             None => Expr::opaque(span(n)),
         };
@@ -1268,7 +1289,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
 
     fn for_stmt(&mut self, n: Node) {
         self.scopes.push();
-        if let Some(init) = n.child_by_field_name("initializer") {
+        if let Some(init) = n.field("initializer") {
             if init.kind() == "declaration" {
                 self.local_declaration(init);
             } else {
@@ -1281,9 +1302,9 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         let step = self.cfg.new_block();
         let after = self.cfg.new_block();
         let first = self.cfg.blocks.len();
-        let has_condition = n.child_by_field_name("condition").is_some();
+        let has_condition = n.field("condition").is_some();
         self.cfg.goto_and_enter(head);
-        match n.child_by_field_name("condition") {
+        match n.field("condition") {
             Some(c) => {
                 let cond = self.expr(c);
                 self.cfg.terminate(Terminator::Branch {
@@ -1296,12 +1317,12 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         }
         self.cfg.cur = Some(body);
         self.jumps.push((Some(step), after));
-        if let Some(b) = n.child_by_field_name("body") {
+        if let Some(b) = n.field("body") {
             self.stmt(b);
         }
         self.jumps.pop();
         self.cfg.goto_and_enter(step);
-        if let Some(u) = n.child_by_field_name("update") {
+        if let Some(u) = n.field("update") {
             let e = self.expr(u);
             self.cfg.push(Stmt::Expr(e));
         }
@@ -1313,7 +1334,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
 
     fn for_range(&mut self, n: Node) {
         self.scopes.push();
-        let range = match n.child_by_field_name("right") {
+        let range = match n.field("right") {
             Some(r) => self.expr(r),
             None => Expr::opaque(span(n)),
         };
@@ -1328,9 +1349,9 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             else_: after,
         });
         self.cfg.cur = Some(body);
-        if let Some(d) = n.child_by_field_name("declarator") {
+        if let Some(d) = n.field("declarator") {
             let info = self.lw.declarator_info(d);
-            let ty = self.lw.type_ref(n.child_by_field_name("type"), &info);
+            let ty = self.lw.type_ref(n.field("type"), &info);
             if let Some(name_node) = info.name {
                 let name = self.text(name_node).to_owned();
                 let id = self.declare(name, ty, Storage::Automatic, span(name_node), false);
@@ -1342,7 +1363,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             }
         }
         self.jumps.push((Some(head), after));
-        if let Some(b) = n.child_by_field_name("body") {
+        if let Some(b) = n.field("body") {
             self.stmt(b);
         }
         self.jumps.pop();
@@ -1354,13 +1375,13 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
 
     fn switch_stmt(&mut self, n: Node) {
         self.scopes.push();
-        let value = self.condition(n.child_by_field_name("condition"));
+        let value = self.condition(n.field("condition"));
         let dispatch = self.cfg.cur();
         self.cfg.cur = None;
         let after = self.cfg.new_block();
         self.jumps.push((None, after));
         let mark = self.case_blocks.len();
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = n.field("body") {
             self.block_of(body);
         }
         self.jumps.pop();
@@ -1377,11 +1398,11 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
 
     fn case_stmt(&mut self, n: Node) {
         let b = self.cfg.new_block();
-        let is_default = n.child_by_field_name("value").is_none();
+        let is_default = n.field("value").is_none();
         self.case_blocks.push((b, is_default));
         self.cfg.goto_and_enter(b); // fall-through from the previous case
         for c in named_children(n) {
-            if Some(c) == n.child_by_field_name("value") {
+            if Some(c) == n.field("value") {
                 continue;
             }
             self.stmt(c);
@@ -1394,7 +1415,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         let body_b = self.cfg.new_block();
         let after = self.cfg.new_block();
         self.cfg.cur = Some(body_b);
-        if let Some(b) = n.child_by_field_name("body") {
+        if let Some(b) = n.field("body") {
             self.stmt(b);
         }
         let body_end = self.cfg.cur;
@@ -1409,10 +1430,10 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             handlers.push(h);
             self.cfg.cur = Some(h);
             self.scopes.push();
-            if let Some(p) = c.child_by_field_name("parameters") {
+            if let Some(p) = c.field("parameters") {
                 self.params_as_locals(p);
             }
-            if let Some(b) = c.child_by_field_name("body") {
+            if let Some(b) = c.field("body") {
                 self.stmt(b);
             }
             self.scopes.pop();
@@ -1449,7 +1470,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
         let body_b = self.cfg.new_block();
         let after = self.cfg.new_block();
         self.cfg.cur = Some(body_b);
-        if let Some(b) = n.child_by_field_name("body") {
+        if let Some(b) = n.field("body") {
             self.stmt(b);
         }
         let body_end = self.cfg.cur.take();
@@ -1469,7 +1490,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
                 end_targets.push(h);
             }
             self.cfg.cur = Some(h);
-            if let Some(b) = c.child_by_field_name("body") {
+            if let Some(b) = c.field("body") {
                 self.stmt(b);
             }
             self.cfg.goto_and_enter(after);
@@ -1557,20 +1578,17 @@ impl FnBuilder<'_, '_> {
             }
             "template_function" => {
                 let name = n
-                    .child_by_field_name("name")
+                    .field("name")
                     .map(|x| self.text(x).to_owned())
                     .unwrap_or_default();
                 ExprKind::Name(name)
             }
             "this" => ExprKind::This,
             "field_expression" => {
-                let base = self.boxed(n.child_by_field_name("argument"), n);
-                let op = n
-                    .child_by_field_name("operator")
-                    .map(|o| self.text(o))
-                    .unwrap_or(".");
+                let base = self.boxed(n.field("argument"), n);
+                let op = n.field("operator").map(|o| self.text(o)).unwrap_or(".");
                 let name = n
-                    .child_by_field_name("field")
+                    .field("field")
                     .map(|f| self.lw.last_segment(f))
                     .unwrap_or_default();
                 ExprKind::Field {
@@ -1580,8 +1598,8 @@ impl FnBuilder<'_, '_> {
                 }
             }
             "subscript_expression" => {
-                let base = self.boxed(n.child_by_field_name("argument"), n);
-                let index = match n.child_by_field_name("indices") {
+                let base = self.boxed(n.field("argument"), n);
+                let index = match n.field("indices") {
                     Some(list) => {
                         let mut a = self.args(list);
                         if a.len() == 1 {
@@ -1590,7 +1608,7 @@ impl FnBuilder<'_, '_> {
                             Expr::new(ExprKind::Seq(a), span(list))
                         }
                     }
-                    None => match n.child_by_field_name("index") {
+                    None => match n.field("index") {
                         Some(i) => self.expr(i),
                         None => Expr::opaque(sp),
                     },
@@ -1601,11 +1619,8 @@ impl FnBuilder<'_, '_> {
                 }
             }
             "pointer_expression" => {
-                let arg = self.boxed(n.child_by_field_name("argument"), n);
-                let op = n
-                    .child_by_field_name("operator")
-                    .map(|o| self.text(o))
-                    .unwrap_or("*");
+                let arg = self.boxed(n.field("argument"), n);
+                let op = n.field("operator").map(|o| self.text(o)).unwrap_or("*");
                 if op == "&" {
                     ExprKind::AddrOf(arg)
                 } else {
@@ -1614,12 +1629,9 @@ impl FnBuilder<'_, '_> {
             }
             "call_expression" => return self.call(n),
             "assignment_expression" => {
-                let rhs = self.boxed(n.child_by_field_name("right"), n);
-                let lhs = self.boxed(n.child_by_field_name("left"), n);
-                let op = n
-                    .child_by_field_name("operator")
-                    .map(|o| self.text(o))
-                    .unwrap_or("=");
+                let rhs = self.boxed(n.field("right"), n);
+                let lhs = self.boxed(n.field("left"), n);
+                let op = n.field("operator").map(|o| self.text(o)).unwrap_or("=");
                 let compound = match op {
                     "=" => None,
                     "+=" => Some(BinOp::Add),
@@ -1629,9 +1641,9 @@ impl FnBuilder<'_, '_> {
                 ExprKind::Assign { lhs, rhs, compound }
             }
             "binary_expression" => {
-                let lhs = self.boxed(n.child_by_field_name("left"), n);
-                let rhs = self.boxed(n.child_by_field_name("right"), n);
-                let op = match n.child_by_field_name("operator").map(|o| self.text(o)) {
+                let lhs = self.boxed(n.field("left"), n);
+                let rhs = self.boxed(n.field("right"), n);
+                let op = match n.field("operator").map(|o| self.text(o)) {
                     Some("+") => BinOp::Add,
                     Some("-") => BinOp::Sub,
                     Some("==") => BinOp::Eq,
@@ -1647,13 +1659,13 @@ impl FnBuilder<'_, '_> {
                 ExprKind::Binary { op, lhs, rhs }
             }
             "unary_expression" => {
-                let op = match n.child_by_field_name("operator").map(|o| self.text(o)) {
+                let op = match n.field("operator").map(|o| self.text(o)) {
                     Some("!" | "not") => UnaryOp::Not,
                     _ => UnaryOp::Other,
                 };
                 ExprKind::Unary {
                     op,
-                    expr: self.boxed(n.child_by_field_name("argument"), n),
+                    expr: self.boxed(n.field("argument"), n),
                 }
             }
             "sizeof_expression" | "alignof_expression" | "offsetof_expression" | "noexcept" => {
@@ -1667,18 +1679,16 @@ impl FnBuilder<'_, '_> {
                     expr: Box::new(Expr::new(ExprKind::Opaque(inner), sp)),
                 }
             }
-            "update_expression" => {
-                ExprKind::IncDec(self.boxed(n.child_by_field_name("argument"), n))
-            }
+            "update_expression" => ExprKind::IncDec(self.boxed(n.field("argument"), n)),
             "cast_expression" => {
                 let ty = n
-                    .child_by_field_name("type")
+                    .field("type")
                     .map(|t| self.lw.type_descriptor(t))
                     .unwrap_or_default();
                 ExprKind::Cast {
                     kind: CastKind::CStyle,
                     ty: Box::new(ty),
-                    expr: self.boxed(n.child_by_field_name("value"), n),
+                    expr: self.boxed(n.field("value"), n),
                 }
             }
             "parenthesized_expression" => {
@@ -1694,18 +1704,18 @@ impl FnBuilder<'_, '_> {
                 ExprKind::Opaque(kids.into_iter().map(|c| self.expr(c)).collect())
             }
             "conditional_expression" => ExprKind::Cond {
-                cond: self.boxed(n.child_by_field_name("condition"), n),
-                then: self.boxed(n.child_by_field_name("consequence"), n),
-                else_: self.boxed(n.child_by_field_name("alternative"), n),
+                cond: self.boxed(n.field("condition"), n),
+                then: self.boxed(n.field("consequence"), n),
+                else_: self.boxed(n.field("alternative"), n),
             },
             "comma_expression" => {
                 let mut items = Vec::new();
                 let mut cur = n;
                 loop {
-                    if let Some(l) = cur.child_by_field_name("left") {
+                    if let Some(l) = cur.field("left") {
                         items.push(self.expr(l));
                     }
-                    match cur.child_by_field_name("right") {
+                    match cur.field("right") {
                         Some(r) if r.kind() == "comma_expression" => cur = r,
                         Some(r) => {
                             items.push(self.expr(r));
@@ -1718,15 +1728,15 @@ impl FnBuilder<'_, '_> {
             }
             "new_expression" => {
                 let ty = n
-                    .child_by_field_name("type")
+                    .field("type")
                     .map(|t| self.lw.base_type(t, 0))
                     .unwrap_or_default();
                 let placement = n
-                    .child_by_field_name("placement")
+                    .field("placement")
                     .map(|p| self.args(p))
                     .unwrap_or_default();
                 let args = n
-                    .child_by_field_name("arguments")
+                    .field("arguments")
                     .map(|a| self.args(a))
                     .unwrap_or_default();
                 ExprKind::Construct(Box::new(ConstructExpr {
@@ -1751,13 +1761,10 @@ impl FnBuilder<'_, '_> {
             "initializer_list" => ExprKind::InitList(self.args(n)),
             "compound_literal_expression" => {
                 let ty = n
-                    .child_by_field_name("type")
+                    .field("type")
                     .map(|t| self.lw.base_type(t, 0))
                     .unwrap_or_default();
-                let args = n
-                    .child_by_field_name("value")
-                    .map(|v| self.args(v))
-                    .unwrap_or_default();
+                let args = n.field("value").map(|v| self.args(v)).unwrap_or_default();
                 ExprKind::Construct(Box::new(ConstructExpr {
                     ty,
                     args,
@@ -1803,15 +1810,15 @@ impl FnBuilder<'_, '_> {
     fn call(&mut self, n: Node) -> Expr {
         let sp = span(n);
         let args = n
-            .child_by_field_name("arguments")
+            .field("arguments")
             .map(|a| self.args(a))
             .unwrap_or_default();
-        let Some(f) = n.child_by_field_name("function") else {
+        let Some(f) = n.field("function") else {
             return Expr::new(ExprKind::Opaque(args), sp);
         };
         // `static_cast<T>(x)` and friends are casts.
         if f.kind() == "template_function"
-            && let Some(name) = f.child_by_field_name("name")
+            && let Some(name) = f.field("name")
         {
             let kind = match self.text(name) {
                 "static_cast" => Some(CastKind::Static),
@@ -1822,7 +1829,7 @@ impl FnBuilder<'_, '_> {
             };
             if let Some(kind) = kind {
                 let ty = f
-                    .child_by_field_name("arguments")
+                    .field("arguments")
                     .and_then(|a| named_children(a).into_iter().next())
                     .map(|t| self.lw.type_descriptor(t))
                     .unwrap_or_default();
@@ -1862,7 +1869,7 @@ impl FnBuilder<'_, '_> {
     fn lambda(&mut self, n: Node) -> ExprKind {
         let mut captures = Vec::new();
         let mut default_capture = None;
-        if let Some(c) = n.child_by_field_name("captures") {
+        if let Some(c) = n.field("captures") {
             let mut by_ref_next = false;
             for k in children(c) {
                 match k.kind() {
@@ -1877,7 +1884,7 @@ impl FnBuilder<'_, '_> {
                         by_ref_next = false;
                     }
                     "lambda_capture_initializer" => {
-                        if let Some(l) = k.child_by_field_name("left") {
+                        if let Some(l) = k.field("left") {
                             captures.push(Capture {
                                 name: self.text(l).to_owned(),
                                 by_ref: false,
@@ -1893,13 +1900,10 @@ impl FnBuilder<'_, '_> {
         // The body is a function of its own; captured names are reached by name.
         let index = self.lambdas.len() as u32;
         let mut fb = FnBuilder::new(self.lw);
-        if let Some(params) = n
-            .child_by_field_name("declarator")
-            .and_then(|d| d.child_by_field_name("parameters"))
-        {
+        if let Some(params) = n.field("declarator").and_then(|d| d.field("parameters")) {
             fb.params(params);
         }
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = n.field("body") {
             fb.stmt(body);
         }
         let f = fb.finish(

@@ -36,6 +36,28 @@ use std::rc::Rc;
 use std::sync::OnceLock;
 
 use tree_sitter::{Node, Tree};
+use tree_sitter_rust::LANGUAGE;
+
+/// Field lookups by a precomputed id: `Node::child_by_field_name` compares the name with every
+/// field name of the grammar on each call, and the lowering asks for fields at every node.
+trait Fields<'t> {
+    fn field(&self, name: &str) -> Option<Node<'t>>;
+}
+
+impl<'t> Fields<'t> for Node<'t> {
+    fn field(&self, name: &str) -> Option<Node<'t>> {
+        static IDS: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, u16>> =
+            std::sync::OnceLock::new();
+        let ids = IDS.get_or_init(|| {
+            let lang: tree_sitter::Language = LANGUAGE.into();
+            (1..=lang.field_count() as u16)
+                .filter_map(|id| Some((lang.field_name_for_id(id)?, id)))
+                .collect()
+        });
+        // A name the grammar does not have: no such child.
+        self.child_by_field_id(*ids.get(name)?)
+    }
+}
 
 use crate::catalog::Catalog;
 use crate::diagnostic::Span;
@@ -448,17 +470,17 @@ impl Lowerer {
                     ..TypeRef::default()
                 }
             }
-            "scoped_type_identifier" | "scoped_identifier" => match n.child_by_field_name("name") {
+            "scoped_type_identifier" | "scoped_identifier" => match n.field("name") {
                 Some(name) => self.type_ref_at(name, depth + 1),
                 None => TypeRef::default(),
             },
             "generic_type" => {
                 let mut t = n
-                    .child_by_field_name("type")
+                    .field("type")
                     .map(|x| self.type_ref_at(x, depth + 1))
                     .unwrap_or_default();
                 t.args = n
-                    .child_by_field_name("type_arguments")
+                    .field("type_arguments")
                     .map(|a| {
                         named_children(a)
                             .into_iter()
@@ -471,7 +493,7 @@ impl Lowerer {
             }
             "pointer_type" | "reference_type" => {
                 let mut t = n
-                    .child_by_field_name("type")
+                    .field("type")
                     .map(|x| self.type_ref_at(x, depth + 1))
                     .unwrap_or_default();
                 t.pointers = t.pointers.saturating_add(1);
@@ -479,10 +501,10 @@ impl Lowerer {
             }
             "array_type" => {
                 let mut t = n
-                    .child_by_field_name("element")
+                    .field("element")
                     .map(|x| self.type_ref_at(x, depth + 1))
                     .unwrap_or_default();
-                if n.child_by_field_name("length").is_some() {
+                if n.field("length").is_some() {
                     t.is_array = true;
                 }
                 t
@@ -506,13 +528,13 @@ impl Lowerer {
 
     /// Bring the type parameters of an item into scope; returns how many to pop.
     fn push_generics(&mut self, n: Node) -> usize {
-        let Some(tp) = n.child_by_field_name("type_parameters") else {
+        let Some(tp) = n.field("type_parameters") else {
             return 0;
         };
         let before = self.generics.len();
         for p in named_children(tp) {
             if p.kind() == "type_parameter"
-                && let Some(name) = p.child_by_field_name("name")
+                && let Some(name) = p.field("name")
             {
                 let name = self.text(name).to_owned();
                 self.generics.push(name);
@@ -544,9 +566,7 @@ impl Lowerer {
             "impl_item" => self.impl_item(n),
             "trait_item" => self.trait_item(n),
             "type_item" => {
-                if let (Some(name), Some(t)) =
-                    (n.child_by_field_name("name"), n.child_by_field_name("type"))
-                {
+                if let (Some(name), Some(t)) = (n.field("name"), n.field("type")) {
                     let target = self.type_ref(t);
                     let alias = self.text(name).to_owned();
                     if !target.is_unknown() && alias != target.name {
@@ -555,14 +575,14 @@ impl Lowerer {
                 }
             }
             "function_signature_item" => {
-                if let Some(name) = n.child_by_field_name("name") {
+                if let Some(name) = n.field("name") {
                     let ret = self.return_type(n);
                     let name = self.text(name).to_owned();
                     self.module.function_decls.push((name, ret));
                 }
             }
             "mod_item" | "foreign_mod_item" => {
-                if let Some(b) = n.child_by_field_name("body") {
+                if let Some(b) = n.field("body") {
                     self.items(b);
                 }
             }
@@ -576,18 +596,18 @@ impl Lowerer {
     }
 
     fn return_type(&self, n: Node) -> TypeRef {
-        n.child_by_field_name("return_type")
+        n.field("return_type")
             .map(|t| self.type_ref(t))
             .unwrap_or_default()
     }
 
     fn static_item(&self, n: Node, storage: Storage) -> Option<StaticVar> {
-        let name = n.child_by_field_name("name")?;
+        let name = n.field("name")?;
         Some(StaticVar {
             name: self.text(name).to_owned(),
             class: None,
             ty: n
-                .child_by_field_name("type")
+                .field("type")
                 .map(|t| self.type_ref(t))
                 .unwrap_or_default(),
             storage,
@@ -602,7 +622,7 @@ impl Lowerer {
     /// the statics they declare.
     fn static_macro(&mut self, n: Node, tls: Storage, lazy: Storage) -> Vec<StaticVar> {
         let name = n
-            .child_by_field_name("macro")
+            .field("macro")
             .map(|m| self.path_text(m))
             .unwrap_or_default();
         let storage = match name.rsplit("::").next().unwrap_or("") {
@@ -647,12 +667,12 @@ impl Lowerer {
     }
 
     fn struct_item(&mut self, n: Node) {
-        let Some(name_node) = n.child_by_field_name("name") else {
+        let Some(name_node) = n.field("name") else {
             return;
         };
         let name = self.text(name_node).to_owned();
         let mut fields = Vec::new();
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = n.field("body") {
             if body.kind() == "ordered_field_declaration_list" {
                 let mut c = body.walk();
                 for (i, t) in body.children_by_field_name("type", &mut c).enumerate() {
@@ -668,9 +688,7 @@ impl Lowerer {
                     if f.kind() != "field_declaration" {
                         continue;
                     }
-                    let (Some(fname), Some(t)) =
-                        (f.child_by_field_name("name"), f.child_by_field_name("type"))
-                    else {
+                    let (Some(fname), Some(t)) = (f.field("name"), f.field("type")) else {
                         continue;
                     };
                     fields.push(Field {
@@ -699,7 +717,7 @@ impl Lowerer {
     }
 
     fn impl_item(&mut self, n: Node) {
-        let ty = n.child_by_field_name("type");
+        let ty = n.field("type");
         let name = ty
             .filter(|t| {
                 matches!(
@@ -709,7 +727,7 @@ impl Lowerer {
             })
             .map(|t| self.type_ref(t).name)
             .filter(|s| !s.is_empty());
-        if let (Some(name), Some(tr)) = (&name, n.child_by_field_name("trait")) {
+        if let (Some(name), Some(tr)) = (&name, n.field("trait")) {
             let trait_name = self.type_ref(tr).name;
             let mut bases = vec![trait_name.clone()];
             if let Some(b) = module_base(&trait_name)
@@ -726,7 +744,7 @@ impl Lowerer {
             });
         }
         self.impl_stack.push(name);
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = n.field("body") {
             self.items(body);
         }
         self.impl_stack.pop();
@@ -735,18 +753,18 @@ impl Lowerer {
     /// A trait: its provided methods are functions of the trait; its declared ones are
     /// methods with return types.
     fn trait_item(&mut self, n: Node) {
-        let Some(name_node) = n.child_by_field_name("name") else {
+        let Some(name_node) = n.field("name") else {
             return;
         };
         let name = self.text(name_node).to_owned();
         let mut methods = Vec::new();
         self.impl_stack.push(Some(name.clone()));
-        if let Some(body) = n.child_by_field_name("body") {
+        if let Some(body) = n.field("body") {
             for c in named_children(body) {
                 match c.kind() {
                     "function_item" => self.function_item(c, Some(name.clone())),
                     "function_signature_item" => {
-                        if let Some(m) = c.child_by_field_name("name") {
+                        if let Some(m) = c.field("name") {
                             methods.push((method_name(self.text(m)), self.return_type(c)));
                         }
                     }
@@ -768,10 +786,10 @@ impl Lowerer {
         if self.depth > MAX_DEPTH {
             return;
         }
-        let Some(name_node) = n.child_by_field_name("name") else {
+        let Some(name_node) = n.field("name") else {
             return;
         };
-        let Some(body) = n.child_by_field_name("body") else {
+        let Some(body) = n.field("body") else {
             return;
         };
         let mut name = self.text(name_node).to_owned();
@@ -782,7 +800,7 @@ impl Lowerer {
         let ret = self.return_type(n);
         let (sp, name_sp) = (self.span(n), self.span(name_node));
         let mut fb = FnBuilder::new(self, Rc::new(HashSet::new()));
-        if let Some(p) = n.child_by_field_name("parameters") {
+        if let Some(p) = n.field("parameters") {
             fb.params(p);
         }
         fb.fn_body(body);
@@ -1030,8 +1048,8 @@ impl<'l> FnBuilder<'l> {
             let (pat, ty) = match p.kind() {
                 "self_parameter" | "variadic_parameter" | "attribute_item" => continue,
                 "parameter" => (
-                    p.child_by_field_name("pattern"),
-                    p.child_by_field_name("type")
+                    p.field("pattern"),
+                    p.field("type")
                         .map(|t| self.lw.type_ref(t))
                         .unwrap_or_default(),
                 ),
@@ -1248,18 +1266,18 @@ impl<'l> FnBuilder<'l> {
 
     fn let_decl(&mut self, n: Node) {
         let sp = self.span(n);
-        let value = n.child_by_field_name("value");
-        let Some(pat) = n.child_by_field_name("pattern") else {
+        let value = n.field("value");
+        let Some(pat) = n.field("pattern") else {
             if let Some(v) = value {
                 self.value(v, Want::Nothing);
             }
             return;
         };
         let ty = n
-            .child_by_field_name("type")
+            .field("type")
             .map(|t| self.lw.type_ref(t))
             .unwrap_or_default();
-        if let Some(alt) = n.child_by_field_name("alternative") {
+        if let Some(alt) = n.field("alternative") {
             // `let Some(x) = v else { return ... };`
             let v = match value {
                 Some(v) => self.expr(v),
@@ -1366,7 +1384,7 @@ impl<'l> FnBuilder<'l> {
     /// `&mut place`, or a guard (`X.lock().unwrap()`).
     fn let_init(&mut self, v: Node) -> (Expr, bool) {
         if v.kind() == "reference_expression"
-            && let Some(inner) = v.child_by_field_name("value").map(peel_parens)
+            && let Some(inner) = v.field("value").map(peel_parens)
         {
             if let Some(target) = deref_operand(inner) {
                 return (self.expr(target), false); // `&mut *p` is `p`
@@ -1395,21 +1413,18 @@ impl<'l> FnBuilder<'l> {
                         "identifier" | "scoped_identifier" | "field_expression" | "self"
                     );
             }
-            let Some(f) = cur.child_by_field_name("function") else {
+            let Some(f) = cur.field("function") else {
                 return false;
             };
             if f.kind() != "field_expression" {
                 return false;
             }
-            let m = f
-                .child_by_field_name("field")
-                .map(|x| self.lw.text(x))
-                .unwrap_or("");
+            let m = f.field("field").map(|x| self.lw.text(x)).unwrap_or("");
             if !GUARD_METHODS.contains(&m) || (strict && matches!(m, "as_mut" | "deref_mut")) {
                 return false;
             }
             any |= !matches!(m, "unwrap" | "expect");
-            match f.child_by_field_name("value") {
+            match f.field("value") {
                 Some(v) => cur = peel_parens(v),
                 None => return false,
             }
@@ -1432,20 +1447,17 @@ impl<'l> FnBuilder<'l> {
                 })
                 .is_some_and(|l| self.is_reference_init(l)),
             "call_expression" => {
-                let Some(f) = v.child_by_field_name("function") else {
+                let Some(f) = v.field("function") else {
                     return false;
                 };
                 match f.kind() {
                     "field_expression" => {
-                        let m = f
-                            .child_by_field_name("field")
-                            .map(|x| self.lw.text(x))
-                            .unwrap_or("");
+                        let m = f.field("field").map(|x| self.lw.text(x)).unwrap_or("");
                         match m {
                             "as_mut" | "as_ref" | "leak" => true,
-                            "unwrap" | "expect" | "unwrap_unchecked" => f
-                                .child_by_field_name("value")
-                                .is_some_and(|r| self.is_reference_init(r)),
+                            "unwrap" | "expect" | "unwrap_unchecked" => {
+                                f.field("value").is_some_and(|r| self.is_reference_init(r))
+                            }
                             _ => false,
                         }
                     }
@@ -1459,12 +1471,12 @@ impl<'l> FnBuilder<'l> {
 
     /// `let buf = [0u8; 256];`: a local array of bytes.
     fn infer_array(&self, v: Node) -> TypeRef {
-        if v.kind() != "array_expression" || v.child_by_field_name("length").is_none() {
+        if v.kind() != "array_expression" || v.field("length").is_none() {
             return TypeRef::default();
         }
         let elem = named_children(v)
             .into_iter()
-            .find(|c| Some(*c) != v.child_by_field_name("length"));
+            .find(|c| Some(*c) != v.field("length"));
         TypeRef {
             name: elem.map(|e| self.literal_type(e)).unwrap_or_default(),
             is_array: true,
@@ -1525,16 +1537,16 @@ impl<'l> FnBuilder<'l> {
                     self.pattern_names(first, out, depth + 1);
                 }
             }
-            "field_pattern" => match p.child_by_field_name("pattern") {
+            "field_pattern" => match p.field("pattern") {
                 Some(x) => self.pattern_names(x, out, depth + 1),
                 None => {
-                    if let Some(n) = p.child_by_field_name("name") {
+                    if let Some(n) = p.field("name") {
                         out.push(n);
                     }
                 }
             },
             "tuple_struct_pattern" | "struct_pattern" => {
-                let ty = p.child_by_field_name("type");
+                let ty = p.field("type");
                 for c in named_children(p) {
                     if Some(c) != ty {
                         self.pattern_names(c, out, depth + 1);
@@ -1587,7 +1599,7 @@ impl<'l> FnBuilder<'l> {
                 }
             }
             "tuple_struct_pattern" => {
-                let ty = pat.child_by_field_name("type");
+                let ty = pat.field("type");
                 let variant = ty
                     .map(|t| self.lw.path_text(t))
                     .unwrap_or_default()
@@ -1777,11 +1789,11 @@ impl<'l> FnBuilder<'l> {
     fn condition(&mut self, n: Node) -> Option<Expr> {
         match n.kind() {
             "let_condition" => {
-                let v = match n.child_by_field_name("value") {
+                let v = match n.field("value") {
                     Some(v) => self.expr(v),
                     None => Expr::opaque(self.span(n)),
                 };
-                match n.child_by_field_name("pattern") {
+                match n.field("pattern") {
                     Some(p) => self.pattern_test(p, v),
                     None => Some(v),
                 }
@@ -1815,7 +1827,7 @@ impl<'l> FnBuilder<'l> {
         let outer_want = want;
         let (want, temp) = self.materialize(want, "<if>", sp);
         self.scopes.push(Vec::new());
-        let cond = match n.child_by_field_name("condition") {
+        let cond = match n.field("condition") {
             Some(c) => self.condition(c),
             None => None,
         };
@@ -1831,13 +1843,13 @@ impl<'l> FnBuilder<'l> {
             None => self.cfg.terminate(Terminator::Goto(then_b)),
         }
         self.cfg.cur = Some(then_b);
-        if let Some(c) = n.child_by_field_name("consequence") {
+        if let Some(c) = n.field("consequence") {
             self.value(c, want);
         }
         self.cfg.goto_and_enter(join);
         self.scopes.pop();
         self.cfg.cur = Some(else_b);
-        if let Some(a) = n.child_by_field_name("alternative") {
+        if let Some(a) = n.field("alternative") {
             for c in named_children(a) {
                 self.value(c, want);
             }
@@ -1848,7 +1860,7 @@ impl<'l> FnBuilder<'l> {
 
     fn match_expr(&mut self, n: Node, want: Want) -> Option<Expr> {
         let sp = self.span(n);
-        let scrut = match n.child_by_field_name("value") {
+        let scrut = match n.field("value") {
             Some(v) => self.expr(v),
             None => Expr::opaque(sp),
         };
@@ -1857,7 +1869,7 @@ impl<'l> FnBuilder<'l> {
         let (want, temp) = self.materialize(want, "<match>", sp);
         let join = self.cfg.new_block();
         let arms: Vec<Node> = n
-            .child_by_field_name("body")
+            .field("body")
             .map(|b| {
                 named_children(b)
                     .into_iter()
@@ -1867,8 +1879,8 @@ impl<'l> FnBuilder<'l> {
             .unwrap_or_default();
         for arm in arms {
             self.scopes.push(Vec::new());
-            let mp = arm.child_by_field_name("pattern");
-            let guard = mp.and_then(|p| p.child_by_field_name("condition"));
+            let mp = arm.field("pattern");
+            let guard = mp.and_then(|p| p.field("condition"));
             let pat = mp.and_then(|p| {
                 named_children(p)
                     .into_iter()
@@ -1901,7 +1913,7 @@ impl<'l> FnBuilder<'l> {
                 });
                 self.cfg.cur = Some(body_b);
             }
-            if let Some(v) = arm.child_by_field_name("value") {
+            if let Some(v) = arm.field("value") {
                 self.value(v, want);
             }
             self.cfg.goto_and_enter(join);
@@ -1941,7 +1953,7 @@ impl<'l> FnBuilder<'l> {
             None
         };
         self.scopes.push(Vec::new());
-        let body_node = n.child_by_field_name("body");
+        let body_node = n.field("body");
         match n.kind() {
             "loop_expression" => {
                 let head = self.cfg.new_block();
@@ -1969,7 +1981,7 @@ impl<'l> FnBuilder<'l> {
                 let after = self.cfg.new_block();
                 let first = self.cfg.blocks.len();
                 self.cfg.goto_and_enter(head);
-                let cond = match n.child_by_field_name("condition") {
+                let cond = match n.field("condition") {
                     Some(c) => self.condition(c),
                     None => None,
                 };
@@ -2006,8 +2018,8 @@ impl<'l> FnBuilder<'l> {
     /// `for i in a..b` counts (its condition is `i < b`); `for x in iter` binds each element.
     fn for_expr(&mut self, n: Node, label: Option<String>) {
         let sp = self.span(n);
-        let pat = n.child_by_field_name("pattern");
-        let value = n.child_by_field_name("value").map(peel_parens);
+        let pat = n.field("pattern");
+        let value = n.field("value").map(peel_parens);
         let range = value.filter(|v| v.kind() == "range_expression");
         let counter = pat.and_then(simple_binding);
         let head = self.cfg.new_block();
@@ -2072,7 +2084,7 @@ impl<'l> FnBuilder<'l> {
             value: None,
             is_loop: true,
         });
-        if let Some(b) = n.child_by_field_name("body") {
+        if let Some(b) = n.field("body") {
             self.block(b, Want::Nothing);
         }
         self.jumps.pop();
@@ -2202,7 +2214,7 @@ impl FnBuilder<'_> {
             "scoped_identifier" => self.path_expr(n),
             "field_expression" => self.field_expr(n),
             "call_expression" => return self.call(n),
-            "generic_function" => match n.child_by_field_name("function") {
+            "generic_function" => match n.field("function") {
                 Some(f) => return self.expr(f),
                 None => ExprKind::Opaque(Vec::new()),
             },
@@ -2224,9 +2236,9 @@ impl FnBuilder<'_> {
             "unary_expression" => return self.unary(n),
             "reference_expression" => return self.reference(n),
             "binary_expression" => {
-                let lhs = self.boxed(n.child_by_field_name("left"), sp);
-                let rhs = self.boxed(n.child_by_field_name("right"), sp);
-                let op = match n.child_by_field_name("operator").map(|o| self.lw.text(o)) {
+                let lhs = self.boxed(n.field("left"), sp);
+                let rhs = self.boxed(n.field("right"), sp);
+                let op = match n.field("operator").map(|o| self.lw.text(o)) {
                     Some("+") => BinOp::Add,
                     Some("-") => BinOp::Sub,
                     Some("==") => BinOp::Eq,
@@ -2242,8 +2254,8 @@ impl FnBuilder<'_> {
                 ExprKind::Binary { op, lhs, rhs }
             }
             "assignment_expression" => {
-                let rhs = self.boxed(n.child_by_field_name("right"), sp);
-                let lhs = self.boxed(n.child_by_field_name("left"), sp);
+                let rhs = self.boxed(n.field("right"), sp);
+                let lhs = self.boxed(n.field("left"), sp);
                 ExprKind::Assign {
                     lhs,
                     rhs,
@@ -2251,9 +2263,9 @@ impl FnBuilder<'_> {
                 }
             }
             "compound_assignment_expr" => {
-                let rhs = self.boxed(n.child_by_field_name("right"), sp);
-                let lhs = self.boxed(n.child_by_field_name("left"), sp);
-                let compound = match n.child_by_field_name("operator").map(|o| self.lw.text(o)) {
+                let rhs = self.boxed(n.field("right"), sp);
+                let lhs = self.boxed(n.field("left"), sp);
+                let compound = match n.field("operator").map(|o| self.lw.text(o)) {
                     Some("+=") => BinOp::Add,
                     Some("-=") => BinOp::Sub,
                     _ => BinOp::Other,
@@ -2266,13 +2278,13 @@ impl FnBuilder<'_> {
             }
             "type_cast_expression" => {
                 let ty = n
-                    .child_by_field_name("type")
+                    .field("type")
                     .map(|t| self.lw.type_ref(t))
                     .unwrap_or_default();
                 ExprKind::Cast {
                     kind: CastKind::As,
                     ty: Box::new(ty),
-                    expr: self.boxed(n.child_by_field_name("value"), sp),
+                    expr: self.boxed(n.field("value"), sp),
                 }
             }
             "try_expression" => return self.try_expr(n),
@@ -2284,15 +2296,15 @@ impl FnBuilder<'_> {
             "async_block" | "gen_block" => self.async_block(n),
             "struct_expression" => {
                 let ty = n
-                    .child_by_field_name("name")
+                    .field("name")
                     .map(|t| self.lw.type_ref(t))
                     .unwrap_or_default();
                 let mut args = Vec::new();
-                if let Some(body) = n.child_by_field_name("body") {
+                if let Some(body) = n.field("body") {
                     for f in named_children(body) {
                         match f.kind() {
                             "field_initializer" => {
-                                if let Some(v) = f.child_by_field_name("value") {
+                                if let Some(v) = f.field("value") {
                                     args.push(self.expr(v));
                                 }
                             }
@@ -2317,7 +2329,7 @@ impl FnBuilder<'_> {
             }
             "tuple_expression" => ExprKind::InitList(self.exprs(named_children(n))),
             "array_expression" => {
-                let len = n.child_by_field_name("length");
+                let len = n.field("length");
                 let elems = named_children(n)
                     .into_iter()
                     .filter(|c| Some(*c) != len && c.kind() != "attribute_item")
@@ -2459,11 +2471,8 @@ impl FnBuilder<'_> {
 
     fn field_expr(&mut self, n: Node) -> ExprKind {
         let sp = self.span(n);
-        let name = n
-            .child_by_field_name("field")
-            .map(|f| self.text(f))
-            .unwrap_or_default();
-        let (base, arrow) = match n.child_by_field_name("value") {
+        let name = n.field("field").map(|f| self.text(f)).unwrap_or_default();
+        let (base, arrow) = match n.field("value") {
             Some(v) => self.receiver(v),
             None => (Expr::opaque(sp), false),
         };
@@ -2504,7 +2513,7 @@ impl FnBuilder<'_> {
     /// itself; `&*p` is `p`; a reference to a temporary is its value.
     fn reference(&mut self, n: Node) -> Expr {
         let sp = self.span(n);
-        let Some(inner) = n.child_by_field_name("value").map(peel_parens) else {
+        let Some(inner) = n.field("value").map(peel_parens) else {
             return Expr::opaque(sp);
         };
         if let Some(target) = deref_operand(inner) {
@@ -2530,7 +2539,7 @@ impl FnBuilder<'_> {
     fn call(&mut self, n: Node) -> Expr {
         let sp = self.span(n);
         let args: Vec<Node> = n
-            .child_by_field_name("arguments")
+            .field("arguments")
             .map(|a| {
                 named_children(a)
                     .into_iter()
@@ -2538,22 +2547,19 @@ impl FnBuilder<'_> {
                     .collect()
             })
             .unwrap_or_default();
-        let Some(mut f) = n.child_by_field_name("function") else {
+        let Some(mut f) = n.field("function") else {
             let args = self.exprs(args);
             return Expr::new(ExprKind::Opaque(args), sp);
         };
         if f.kind() == "generic_function"
-            && let Some(inner) = f.child_by_field_name("function")
+            && let Some(inner) = f.field("function")
         {
             f = inner;
         }
         match f.kind() {
             "field_expression" => {
-                let name = f
-                    .child_by_field_name("field")
-                    .map(|x| self.text(x))
-                    .unwrap_or_default();
-                if let Some(recv) = f.child_by_field_name("value") {
+                let name = f.field("field").map(|x| self.text(x)).unwrap_or_default();
+                if let Some(recv) = f.field("value") {
                     return self.method_call(n, recv, &name, args);
                 }
             }
@@ -2590,9 +2596,9 @@ impl FnBuilder<'_> {
         if inner.kind() != "field_expression" || args.is_empty() {
             return None;
         }
-        let field = self.text(inner.child_by_field_name("field")?);
+        let field = self.text(inner.field("field")?);
         let table = inner
-            .child_by_field_name("value")
+            .field("value")
             .map(|v| self.lw.text(v).to_ascii_lowercase())
             .unwrap_or_default();
         let known = iis_methods().contains(&field) || iis_method_name(&field).is_some();
@@ -2756,20 +2762,20 @@ impl FnBuilder<'_> {
     /// is set. Returns false when `v` is not such a call.
     fn let_unwrap(&mut self, name: String, nsp: Span, ty: TypeRef, v: Node, sp: Span) -> bool {
         let Some(f) = (v.kind() == "call_expression")
-            .then(|| v.child_by_field_name("function"))
+            .then(|| v.field("function"))
             .flatten()
         else {
             return false;
         };
-        let method = f.child_by_field_name("field").map(|m| self.lw.text(m));
-        let recv = f.child_by_field_name("value");
+        let method = f.field("field").map(|m| self.lw.text(m));
+        let recv = f.field("value");
         let (Some("unwrap" | "expect"), Some(recv)) = (method, recv) else {
             return false;
         };
         if f.kind() != "field_expression" || self.is_guard_chain(v, true) {
             return false;
         }
-        if let Some(args) = v.child_by_field_name("arguments") {
+        if let Some(args) = v.field("arguments") {
             for a in named_children(args) {
                 self.value(a, Want::Nothing);
             }
@@ -2861,13 +2867,13 @@ impl FnBuilder<'_> {
         let sp = self.span(clo);
         self.scopes.push(Vec::new());
         let pats: Vec<Node> = clo
-            .child_by_field_name("parameters")
+            .field("parameters")
             .map(named_children)
             .unwrap_or_default()
             .into_iter()
             .filter_map(|p| {
                 if p.kind() == "parameter" {
-                    p.child_by_field_name("pattern")
+                    p.field("pattern")
                 } else {
                     Some(p)
                 }
@@ -2889,7 +2895,7 @@ impl FnBuilder<'_> {
                 }
             }
         }
-        let body = clo.child_by_field_name("body");
+        let body = clo.field("body");
         let simple = body.is_some_and(|b| b.kind() != "block" && !is_branching(b.kind()));
         let (inner_want, temp) = if is_fn {
             (Want::Return, None)
@@ -2986,7 +2992,7 @@ impl FnBuilder<'_> {
             {
                 let clo = peel_parens(args[0]);
                 let handle = clo
-                    .child_by_field_name("parameters")
+                    .field("parameters")
                     .and_then(|p| named_children(p).into_iter().next())
                     .map(|p| self.text(p));
                 if let Some(h) = &handle {
@@ -3108,8 +3114,8 @@ impl FnBuilder<'_> {
 
     fn closure(&mut self, n: Node) -> ExprKind {
         let is_move = children(n).iter().any(|c| c.kind() == "move");
-        let params = n.child_by_field_name("parameters");
-        let body = n.child_by_field_name("body");
+        let params = n.field("parameters");
+        let body = n.field("body");
         self.lambda(n, params, body, is_move)
     }
 
@@ -3174,7 +3180,7 @@ impl FnBuilder<'_> {
     fn macro_call(&mut self, n: Node, want: Want) -> Option<Expr> {
         let sp = self.span(n);
         let path = n
-            .child_by_field_name("macro")
+            .field("macro")
             .map(|m| self.lw.path_text(m))
             .unwrap_or_default();
         let name = path.rsplit("::").next().unwrap_or("").to_owned();
@@ -3385,7 +3391,7 @@ fn closure_in(n: Node) -> Option<Node> {
     match n.kind() {
         "closure_expression" => Some(n),
         "call_expression" => {
-            let args = n.child_by_field_name("arguments")?;
+            let args = n.field("arguments")?;
             named_children(args).into_iter().find_map(closure_in)
         }
         _ => None,
