@@ -219,19 +219,30 @@ impl MacroTable {
 
 /// Lines with their `\` continuations joined.
 fn logical_lines(text: &str) -> Vec<String> {
+    // Only directives are wanted: a line that does not start with `#` (and is not the
+    // continuation of one) is passed over without being copied.
     let mut out = Vec::new();
     let mut cur = String::new();
+    // Inside a logical line: `Some(true)` for a directive, `Some(false)` for other text.
+    let mut open: Option<bool> = None;
     for line in text.lines() {
         let l = line.trim_end();
-        match l.strip_suffix('\\') {
-            Some(part) => {
-                cur.push_str(part);
-                cur.push(' ');
+        let directive = *open.get_or_insert_with(|| l.trim_start().starts_with('#'));
+        let continues = l.ends_with('\\');
+        if directive {
+            match l.strip_suffix('\\') {
+                Some(part) => {
+                    cur.push_str(part);
+                    cur.push(' ');
+                }
+                None => cur.push_str(l),
             }
-            None => {
-                cur.push_str(l);
+        }
+        if !continues {
+            if directive {
                 out.push(std::mem::take(&mut cur));
             }
+            open = None;
         }
     }
     if !cur.is_empty() {
@@ -466,6 +477,15 @@ fn matching_paren(src: &[u8], open: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn logical_lines_are_directives_with_their_continuations() {
+        let text = "int x = 1 \\\n#define NOT_ONE y\n  #define A \\\n  B\nint y;\n#define C";
+        assert_eq!(
+            logical_lines(text),
+            vec!["  #define A    B".to_owned(), "#define C".to_owned()]
+        );
+    }
+
     use super::*;
 
     fn table() -> MacroTable {
