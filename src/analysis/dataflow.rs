@@ -470,7 +470,7 @@ fn analyze_with_captures<'a>(
 /// The functions of the run that a function's calls reach, resolved as the analysis resolves
 /// them (by receiver class, arity, constructor): the edges of the call graph.
 pub fn call_edges<'a>(index: &'a Index<'a>, file: FileId, func: &'a Function) -> Vec<FnRef> {
-    let empty = std::collections::HashMap::new();
+    let empty = rustc_hash::FxHashMap::default();
     let summaries = Summaries {
         global: &empty,
         local: &empty,

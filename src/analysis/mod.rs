@@ -19,7 +19,8 @@ pub mod memory_unchecked;
 pub mod summary;
 pub mod use_after_completion;
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
@@ -80,7 +81,7 @@ pub fn analyze_program(
     analysed: &(dyn Fn(FnRef) -> bool + Sync),
 ) -> Analysis {
     let module_of: HashMap<FileId, &Module> = modules.iter().copied().collect();
-    let mut done: HashMap<FnRef, Summary> = HashMap::new();
+    let mut done: HashMap<FnRef, Summary> = HashMap::default();
     let mut events: Vec<(FileId, Event)> = Vec::new();
     let mut failures = Vec::new();
     let edges = |f: FnRef| dataflow::call_edges(index, f.file, index.function(f));
@@ -143,7 +144,7 @@ fn analyze_group(
     done: &HashMap<FnRef, Summary>,
     group: &Group,
 ) -> GroupResult {
-    let mut local: HashMap<FnRef, Summary> = HashMap::new();
+    let mut local: HashMap<FnRef, Summary> = HashMap::default();
     let mut events = Vec::new();
     let mut failures = Vec::new();
     for round in 0..MAX_ROUNDS {

@@ -7,7 +7,7 @@
 //! graph of the whole run; a recursive group of functions is iterated until its summaries are
 //! stable.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::analysis::dataflow::{Event, Fact};
 use crate::diagnostic::{FileId, Span};

@@ -5,7 +5,7 @@
 //! statements and expressions inside them, so a function with a syntax error is still analysed.
 //! Recursion is bounded by `MAX_DEPTH`; deeper nesting is cut off as opaque.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use tree_sitter::{Node, Tree};
 use tree_sitter_cpp::LANGUAGE;
@@ -54,7 +54,7 @@ const MAX_TYPE_DEPTH: u32 = 16;
 
 pub fn lower(tree: &Tree, src: &str, macros: &MacroTable) -> Module {
     let mut lw = Lowerer {
-        src: src.as_bytes(),
+        src,
         macros,
         module: Module::default(),
         class_stack: Vec::new(),
@@ -66,7 +66,7 @@ pub fn lower(tree: &Tree, src: &str, macros: &MacroTable) -> Module {
 }
 
 struct Lowerer<'a> {
-    src: &'a [u8],
+    src: &'a str,
     /// Control-flow macros (`ErrorIf`) are lowered as branches.
     macros: &'a MacroTable,
     module: Module,
@@ -103,7 +103,9 @@ struct DeclInfo<'t> {
 
 impl<'a> Lowerer<'a> {
     fn text(&self, n: Node) -> &'a str {
-        std::str::from_utf8(&self.src[n.start_byte()..n.end_byte()]).unwrap_or("")
+        // The text is valid UTF-8 and node bounds fall on character boundaries: a checked slice
+        // costs O(1), where validating the bytes again costs their length.
+        self.src.get(n.start_byte()..n.end_byte()).unwrap_or("")
     }
 
     /// The last `::` segment of a name node, without template arguments.
@@ -604,7 +606,7 @@ struct Scopes {
 impl Scopes {
     fn new() -> Self {
         Scopes {
-            by_name: HashMap::new(),
+            by_name: HashMap::default(),
             declared: vec![Vec::new()],
         }
     }
@@ -646,7 +648,7 @@ impl<'l, 'a> FnBuilder<'l, 'a> {
             scopes: Scopes::new(),
             cfg: CfgBuilder::default(),
             jumps: Vec::new(),
-            labels: HashMap::new(),
+            labels: HashMap::default(),
             defined_labels: Vec::new(),
             case_blocks: Vec::new(),
             lambdas: Vec::new(),

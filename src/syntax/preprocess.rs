@@ -4,7 +4,7 @@
 //! `STDMETHODIMP`). Overwriting them with spaces removes most ERROR nodes while keeping every
 //! byte offset, so spans found in the blanked text are spans of the original file.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// What to do with a macro name found in the source.
 #[derive(Debug, Clone, PartialEq, Eq)]
