@@ -1043,7 +1043,7 @@ fn everything(run: &Run) -> Vec<String> {
 
 /// The same files, named in any order, walked with any number of threads: the same output.
 #[test]
-fn output_is_identical_for_any_jobs_and_any_file_order() {
+fn output_is_identical_for_any_jobs_any_file_order_and_without_the_prefilter() {
     let root = common::root().join("testdata");
     let mut projects: Vec<PathBuf> = std::fs::read_dir(&root)
         .expect("testdata")
@@ -1070,6 +1070,12 @@ fn output_is_identical_for_any_jobs_and_any_file_order() {
             "--jobs {jobs}, paths {projects:?}"
         );
     }
+    // And the same without the pre-filter: all of testdata as one run, where every project's
+    // names meet every other's.
+    let mut all = options(projects, Config::default(), 2);
+    all.prefilter = false;
+    let run = driver::run(&all).expect("run");
+    assert_eq!(everything(&run), reference, "--no-prefilter");
 }
 
 /// Adding an allow-comment for one finding silences that finding and changes nothing else.
