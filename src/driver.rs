@@ -250,7 +250,6 @@ fn check_files(
     let learning = t.elapsed();
     let t = Instant::now();
     let lower = Lowering {
-        opts,
         files: &files,
         langs: &langs,
         macros: &macros,
@@ -484,7 +483,6 @@ fn check_files(
 
 /// Parsing and lowering a set of files, with the per-file budgets.
 struct Lowering<'a> {
-    opts: &'a Options,
     files: &'a [SourceFile],
     langs: &'a [syntax::Language],
     macros: &'a MacroTable,
@@ -497,7 +495,6 @@ impl Lowering<'_> {
     /// Parse and lower `which` (in parallel); `None` for a file that failed or ran out of
     /// time, with its notice.
     fn run(&self, which: &[usize], notices: &mut Vec<Notice>) -> Vec<(usize, Option<Module>)> {
-        let _ = self.opts;
         let lowered: Vec<(usize, Result<Module, Notice>)> =
             which.par_iter().map(|&i| (i, self.one(i))).collect();
         lowered
