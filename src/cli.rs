@@ -247,7 +247,7 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
     if args.stats {
         let s = &run.stats;
         eprintln!(
-            "iislint: stats: {} files ({} found, {} parsed), {} bytes, {} lines; discovery {:.1} ms, read {:.1} ms, prefilter {:.1} ms, parse {:.1} ms, analysis {:.1} ms ({} rounds, {} of {} functions), output {:.1} ms",
+            "iislint: stats: {} files ({} found, {} parsed), {} bytes, {} lines; discovery {:.1} ms, read {:.1} ms, prefilter {:.1} ms, parse {:.1} ms, analysis {:.1} ms ({} {}, {} of {} functions), output {:.1} ms",
             s.files_checked,
             s.files_found,
             s.files_parsed,
@@ -259,6 +259,11 @@ fn check(args: CheckArgs) -> anyhow::Result<u8> {
             ms(s.parse),
             ms(s.analysis),
             s.analysis_rounds,
+            if s.analysis_rounds == 1 {
+                "round"
+            } else {
+                "rounds"
+            },
             s.functions_analysed,
             s.functions,
             ms(output_time),
