@@ -266,13 +266,13 @@ fn check_files(
     let mut modules: Vec<Module> = files.iter().map(|_| Module::default()).collect();
     // The pre-filter (`prefilter`): which files can matter. Without it, every file.
     let n = files.len();
-    let needles = Needles::new(&opts.catalog);
-    let facts: Vec<FileFacts> = if opts.prefilter {
+    let needles = opts.prefilter.then(|| Needles::new(&opts.catalog));
+    let facts: Vec<FileFacts> = if let Some(needles) = &needles {
         files
             .par_iter()
             .zip(langs.par_iter())
             .map(|(f, &lang)| {
-                std::panic::catch_unwind(|| prefilter::scan(&f.text, lang, &needles))
+                std::panic::catch_unwind(|| prefilter::scan(&f.text, lang, needles))
                     // A scan that fails parses the file: the pre-filter may only save work.
                     .unwrap_or_else(|_| FileFacts {
                         seed: true,
@@ -381,9 +381,9 @@ fn check_files(
         let index = Index::new(&opts.catalog, &pairs);
         let enabled =
             |file: FileId, rule: &str| rule_enabled(opts, &files[file.0 as usize].path, rule);
-        let slice = if opts.prefilter {
+        let slice = if let Some(needles) = &needles {
             let texts: Vec<&str> = files.iter().map(|f| f.text.as_str()).collect();
-            prefilter::function_slice(&modules, &texts, &needles)
+            prefilter::function_slice(&modules, &texts, needles)
         } else {
             Vec::new()
         };

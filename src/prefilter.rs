@@ -28,7 +28,6 @@ use crate::syntax::Language;
 /// Names whose presence in a file's bytes makes it a seed.
 pub struct Needles {
     ac: AhoCorasick,
-    names: Vec<String>,
 }
 
 /// Methods and base classes the analysis knows by name outside the catalogue's lists.
@@ -92,17 +91,12 @@ impl Needles {
             .kind(Some(AhoCorasickKind::DFA))
             .build(&names)
             .expect("the needles are a few hundred short names");
-        Needles { ac, names }
+        Needles { ac }
     }
 
     /// Does `text` name the IIS API?
     pub fn is_match(&self, text: &str) -> bool {
         self.ac.is_match(text)
-    }
-
-    /// The names searched for (sorted).
-    pub fn names(&self) -> &[String] {
-        &self.names
     }
 }
 
@@ -785,8 +779,10 @@ pub fn function_slice(modules: &[Module], texts: &[&str], needles: &Needles) -> 
         texts[file].get(span.start..span.end).unwrap_or("")
     };
     // Types that hold request-scoped values, to a fixed point over bases, fields and typedefs.
-    let last = |n: &str| -> String { n.rsplit("::").next().unwrap_or(n).to_owned() };
-    let mut types: HashSet<String> = HashSet::default();
+    fn last(n: &str) -> &str {
+        n.rsplit("::").next().unwrap_or(n)
+    }
+    let mut types: HashSet<&str> = HashSet::default();
     for (i, m) in modules.iter().enumerate() {
         for c in &m.classes {
             if needles.is_match(span_text(i, c.span)) {
@@ -794,10 +790,10 @@ pub fn function_slice(modules: &[Module], texts: &[&str], needles: &Needles) -> 
             }
         }
     }
-    let named = |t: &TypeRef, types: &HashSet<String>| -> bool {
+    let named = |t: &TypeRef, types: &HashSet<&str>| -> bool {
         let mut stack = vec![t];
         while let Some(t) = stack.pop() {
-            if types.contains(&last(&t.name)) || needles.is_match(&t.name) {
+            if types.contains(last(&t.name)) || needles.is_match(&t.name) {
                 return true;
             }
             stack.extend(&t.args);
@@ -809,16 +805,16 @@ pub fn function_slice(modules: &[Module], texts: &[&str], needles: &Needles) -> 
         for m in modules {
             for c in &m.classes {
                 let name = last(&c.name);
-                if !types.contains(&name)
-                    && (c.bases.iter().any(|b| types.contains(&last(b)))
+                if !types.contains(name)
+                    && (c.bases.iter().any(|b| types.contains(last(b)))
                         || c.fields.iter().any(|f| named(&f.ty, &types)))
                 {
                     types.insert(name);
                 }
             }
             for (alias, target) in &m.typedefs {
-                if !types.contains(alias) && named(target, &types) {
-                    types.insert(alias.clone());
+                if !types.contains(alias.as_str()) && named(target, &types) {
+                    types.insert(alias);
                 }
             }
         }
@@ -826,11 +822,11 @@ pub fn function_slice(modules: &[Module], texts: &[&str], needles: &Needles) -> 
             break;
         }
     }
-    let mut words: Vec<String> = types.iter().cloned().collect();
+    let mut words: Vec<&str> = types.iter().copied().collect();
     for m in modules {
         for st in &m.statics {
             if named(&st.ty, &types) {
-                words.push(st.name.clone());
+                words.push(&st.name);
             }
         }
     }
@@ -848,7 +844,7 @@ pub fn function_slice(modules: &[Module], texts: &[&str], needles: &Needles) -> 
         .map(|n| {
             let f = func(n);
             let text = span_text(nodes[n].0, f.span);
-            let seed = f.class.as_deref().is_some_and(|c| types.contains(&last(c)))
+            let seed = f.class.as_deref().is_some_and(|c| types.contains(last(c)))
                 || needles.is_match(text)
                 || words.found_in(text);
             let mut names = Vec::new();
